@@ -1,0 +1,56 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Floe",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "FloeColumnar", targets: ["FloeColumnar"]),
+        .library(name: "FloeParquet", targets: ["FloeParquet"]),
+        .library(name: "Floe", targets: ["Floe"]),
+        .executable(name: "floe", targets: ["floe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages, each wrapped once.
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy",
+                       providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4",
+                       providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+
+        // Arrow-compatible in-memory columnar data.
+        .target(name: "FloeColumnar", path: "Sources/FloeColumnar", swiftSettings: strict),
+        // Apache Parquet reader and writer; knows nothing of Delta.
+        .target(name: "FloeParquet",
+                dependencies: ["FloeColumnar", "CZstd", "CSnappy", "CZlib", "CLZ4"],
+                path: "Sources/FloeParquet", swiftSettings: strict),
+        // The Delta Lake table format.
+        .target(name: "Floe", dependencies: ["FloeColumnar", "FloeParquet"],
+                path: "Sources/Floe", swiftSettings: strict),
+
+        .executableTarget(name: "floe",
+                          dependencies: ["Floe", "FloeParquet", "FloeColumnar", "CSQLite",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Tools/floe", swiftSettings: strict),
+
+        .testTarget(name: "FloeColumnarTests", dependencies: ["FloeColumnar"],
+                    path: "Tests/FloeColumnarTests", swiftSettings: strict),
+        .testTarget(name: "FloeParquetTests", dependencies: ["FloeParquet", "FloeColumnar"],
+                    path: "Tests/FloeParquetTests", swiftSettings: strict),
+        .testTarget(name: "FloeTests", dependencies: ["Floe", "FloeParquet", "FloeColumnar"],
+                    path: "Tests/FloeTests", swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// The Delta Lake table format. See Spec/FORMAT.md.
