@@ -7,7 +7,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "Floe",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "FloeColumnar", targets: ["FloeColumnar"]),
         .library(name: "FloeParquet", targets: ["FloeParquet"]),
