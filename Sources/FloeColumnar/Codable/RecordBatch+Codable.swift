@@ -83,7 +83,7 @@ enum SchemaInference {
                 if case .null = i { hasNull = true; continue }
                 element = try merge(element, type(of: i))
             }
-            return .list(Field("element", element ?? .null, isNullable: hasNull || element == nil))
+            return .list(Field("element", element ?? .null, isNullable: hasNull))
         case .object(let fields):
             return .struct(try fields.map { (k, v) in
                 let t = try type(of: v)
