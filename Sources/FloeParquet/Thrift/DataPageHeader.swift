@@ -17,26 +17,27 @@ struct DataPageHeader: Hashable, Sendable {
 
 extension DataPageHeader: ThriftStruct {
     init(from reader: inout ThriftCompactReader) throws {
-        var numValues: Int32?
-        var encoding: Encoding?
-        var definitionLevelEncoding: Encoding?
-        var repetitionLevelEncoding: Encoding?
-        var statistics: Statistics?
-        try reader.readStruct { r, field in
+        numValues = 0
+        encoding = .plain
+        definitionLevelEncoding = .rle
+        repetitionLevelEncoding = .rle
+        statistics = nil
+        var seen: UInt32 = 0
+        let saved = try reader.beginStruct()
+        while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
-            case (1, .i32): numValues = try r.readI32()
-            case (2, .i32): encoding = Encoding(rawValue: try r.readI32())
-            case (3, .i32): definitionLevelEncoding = Encoding(rawValue: try r.readI32())
-            case (4, .i32): repetitionLevelEncoding = Encoding(rawValue: try r.readI32())
-            case (5, .struct): statistics = try Statistics(from: &r)
-            default: try r.skip(field.type)
+            case (1, .i32): self.numValues = try reader.readI32(); seen |= 1
+            case (2, .i32): self.encoding = Encoding(rawValue: try reader.readI32()); seen |= 2
+            case (3, .i32): self.definitionLevelEncoding = Encoding(rawValue: try reader.readI32()); seen |= 4
+            case (4, .i32): self.repetitionLevelEncoding = Encoding(rawValue: try reader.readI32()); seen |= 8
+            case (5, .struct): self.statistics = try Statistics(from: &reader)
+            default: try reader.skip(field.type)
             }
         }
-        self.numValues = try numValues.thriftRequired("DataPageHeader.num_values")
-        self.encoding = try encoding.thriftRequired("DataPageHeader.encoding")
-        self.definitionLevelEncoding = try definitionLevelEncoding.thriftRequired("DataPageHeader.definition_level_encoding")
-        self.repetitionLevelEncoding = try repetitionLevelEncoding.thriftRequired("DataPageHeader.repetition_level_encoding")
-        self.statistics = statistics
+        reader.endStruct(saved)
+        try ThriftCompactReader.requireFields(seen, count: 4, [
+            "DataPageHeader.num_values", "DataPageHeader.encoding",
+            "DataPageHeader.definition_level_encoding", "DataPageHeader.repetition_level_encoding"])
         guard self.numValues >= 0 else {
             throw ParquetError(.invalidMetadata, "DataPageHeader.num_values is negative (\(self.numValues))")
         }

@@ -30,35 +30,28 @@ struct DataPageHeaderV2: Hashable, Sendable {
 
 extension DataPageHeaderV2: ThriftStruct {
     init(from reader: inout ThriftCompactReader) throws {
-        var numValues: Int32?
-        var numNulls: Int32?
-        var numRows: Int32?
-        var encoding: Encoding?
-        var definitionLevelsByteLength: Int32?
-        var repetitionLevelsByteLength: Int32?
-        var isCompressed: Bool?
-        var statistics: Statistics?
-        try reader.readStruct { r, field in
+        self.init(numValues: 0, numNulls: 0, numRows: 0, encoding: .plain,
+                                      definitionLevelsByteLength: 0, repetitionLevelsByteLength: 0)
+        var seen: UInt32 = 0
+        let saved = try reader.beginStruct()
+        while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
-            case (1, .i32): numValues = try r.readI32()
-            case (2, .i32): numNulls = try r.readI32()
-            case (3, .i32): numRows = try r.readI32()
-            case (4, .i32): encoding = Encoding(rawValue: try r.readI32())
-            case (5, .i32): definitionLevelsByteLength = try r.readI32()
-            case (6, .i32): repetitionLevelsByteLength = try r.readI32()
-            case (7, .boolTrue), (7, .boolFalse): isCompressed = field.boolValue
-            case (8, .struct): statistics = try Statistics(from: &r)
-            default: try r.skip(field.type)
+            case (1, .i32): self.numValues = try reader.readI32(); seen |= 1
+            case (2, .i32): self.numNulls = try reader.readI32(); seen |= 2
+            case (3, .i32): self.numRows = try reader.readI32(); seen |= 4
+            case (4, .i32): self.encoding = Encoding(rawValue: try reader.readI32()); seen |= 8
+            case (5, .i32): self.definitionLevelsByteLength = try reader.readI32(); seen |= 16
+            case (6, .i32): self.repetitionLevelsByteLength = try reader.readI32(); seen |= 32
+            case (7, .boolTrue), (7, .boolFalse): self.isCompressed = field.type == .boolTrue
+            case (8, .struct): self.statistics = try Statistics(from: &reader)
+            default: try reader.skip(field.type)
             }
         }
-        self.numValues = try numValues.thriftRequired("DataPageHeaderV2.num_values")
-        self.numNulls = try numNulls.thriftRequired("DataPageHeaderV2.num_nulls")
-        self.numRows = try numRows.thriftRequired("DataPageHeaderV2.num_rows")
-        self.encoding = try encoding.thriftRequired("DataPageHeaderV2.encoding")
-        self.definitionLevelsByteLength = try definitionLevelsByteLength.thriftRequired("DataPageHeaderV2.definition_levels_byte_length")
-        self.repetitionLevelsByteLength = try repetitionLevelsByteLength.thriftRequired("DataPageHeaderV2.repetition_levels_byte_length")
-        self.isCompressed = isCompressed
-        self.statistics = statistics
+        reader.endStruct(saved)
+        try ThriftCompactReader.requireFields(seen, count: 6, [
+            "DataPageHeaderV2.num_values", "DataPageHeaderV2.num_nulls", "DataPageHeaderV2.num_rows",
+            "DataPageHeaderV2.encoding", "DataPageHeaderV2.definition_levels_byte_length",
+            "DataPageHeaderV2.repetition_levels_byte_length"])
         guard self.numValues >= 0, self.numNulls >= 0, self.numNulls <= self.numValues, self.numRows >= 0,
               self.definitionLevelsByteLength >= 0, self.repetitionLevelsByteLength >= 0 else {
             throw ParquetError(.invalidMetadata, "DataPageHeaderV2 has inconsistent counts: num_values \(self.numValues), num_nulls \(self.numNulls), num_rows \(self.numRows), level byte lengths \(self.definitionLevelsByteLength)/\(self.repetitionLevelsByteLength)")

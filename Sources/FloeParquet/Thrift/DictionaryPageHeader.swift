@@ -13,20 +13,19 @@ struct DictionaryPageHeader: Hashable, Sendable {
 
 extension DictionaryPageHeader: ThriftStruct {
     init(from reader: inout ThriftCompactReader) throws {
-        var numValues: Int32?
-        var encoding: Encoding?
-        var isSorted: Bool?
-        try reader.readStruct { r, field in
+        self.init(numValues: 0, encoding: .plain)
+        var seen: UInt32 = 0
+        let saved = try reader.beginStruct()
+        while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
-            case (1, .i32): numValues = try r.readI32()
-            case (2, .i32): encoding = Encoding(rawValue: try r.readI32())
-            case (3, .boolTrue), (3, .boolFalse): isSorted = field.boolValue
-            default: try r.skip(field.type)
+            case (1, .i32): self.numValues = try reader.readI32(); seen |= 1
+            case (2, .i32): self.encoding = Encoding(rawValue: try reader.readI32()); seen |= 2
+            case (3, .boolTrue), (3, .boolFalse): self.isSorted = field.type == .boolTrue
+            default: try reader.skip(field.type)
             }
         }
-        self.numValues = try numValues.thriftRequired("DictionaryPageHeader.num_values")
-        self.encoding = try encoding.thriftRequired("DictionaryPageHeader.encoding")
-        self.isSorted = isSorted
+        reader.endStruct(saved)
+        try ThriftCompactReader.requireFields(seen, count: 2, ["DictionaryPageHeader.num_values", "DictionaryPageHeader.encoding"])
         guard self.numValues >= 0 else {
             throw ParquetError(.invalidMetadata, "DictionaryPageHeader.num_values is negative (\(self.numValues))")
         }

@@ -28,42 +28,41 @@ struct PageHeader: Hashable, Sendable {
 
 extension PageHeader: ThriftStruct {
     init(from reader: inout ThriftCompactReader) throws {
-        var type: PageType?
-        var uncompressedPageSize: Int32?
-        var compressedPageSize: Int32?
-        var crc: Int32?
-        var dataPageHeader: DataPageHeader?
-        var indexPageHeader: IndexPageHeader?
-        var dictionaryPageHeader: DictionaryPageHeader?
-        var dataPageHeaderV2: DataPageHeaderV2?
-        try reader.readStruct { r, field in
+        // Decoded in place (no per-field locals) and required fields tracked by bit: page headers
+        // are decoded once per page, so copies of this large value matter.
+        type = PageType(rawValue: -1)
+        uncompressedPageSize = 0
+        compressedPageSize = 0
+        crc = nil
+        dataPageHeader = nil
+        indexPageHeader = nil
+        dictionaryPageHeader = nil
+        dataPageHeaderV2 = nil
+        var seen: UInt32 = 0
+        let saved = try reader.beginStruct()
+        while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
-            case (1, .i32): type = PageType(rawValue: try r.readI32())
-            case (2, .i32): uncompressedPageSize = try r.readI32()
-            case (3, .i32): compressedPageSize = try r.readI32()
-            case (4, .i32): crc = try r.readI32()
-            case (5, .struct): dataPageHeader = try DataPageHeader(from: &r)
-            case (6, .struct): indexPageHeader = try IndexPageHeader(from: &r)
-            case (7, .struct): dictionaryPageHeader = try DictionaryPageHeader(from: &r)
-            case (8, .struct): dataPageHeaderV2 = try DataPageHeaderV2(from: &r)
-            default: try r.skip(field.type)
+            case (1, .i32): self.type = PageType(rawValue: try reader.readI32()); seen |= 1
+            case (2, .i32): self.uncompressedPageSize = try reader.readI32(); seen |= 2
+            case (3, .i32): self.compressedPageSize = try reader.readI32(); seen |= 4
+            case (4, .i32): self.crc = try reader.readI32()
+            case (5, .struct): self.dataPageHeader = try DataPageHeader(from: &reader); seen |= 8
+            case (6, .struct): self.indexPageHeader = try IndexPageHeader(from: &reader)
+            case (7, .struct): self.dictionaryPageHeader = try DictionaryPageHeader(from: &reader); seen |= 16
+            case (8, .struct): self.dataPageHeaderV2 = try DataPageHeaderV2(from: &reader); seen |= 32
+            default: try reader.skip(field.type)
             }
         }
-        self.type = try type.thriftRequired("PageHeader.type")
-        self.uncompressedPageSize = try uncompressedPageSize.thriftRequired("PageHeader.uncompressed_page_size")
-        self.compressedPageSize = try compressedPageSize.thriftRequired("PageHeader.compressed_page_size")
-        self.crc = crc
-        self.dataPageHeader = dataPageHeader
-        self.indexPageHeader = indexPageHeader
-        self.dictionaryPageHeader = dictionaryPageHeader
-        self.dataPageHeaderV2 = dataPageHeaderV2
+        reader.endStruct(saved)
+        try ThriftCompactReader.requireFields(seen, count: 3, [
+            "PageHeader.type", "PageHeader.uncompressed_page_size", "PageHeader.compressed_page_size"])
         guard self.uncompressedPageSize >= 0, self.compressedPageSize >= 0 else {
             throw ParquetError(.invalidMetadata, "PageHeader has a negative page size (uncompressed \(self.uncompressedPageSize), compressed \(self.compressedPageSize))")
         }
         let missing: StaticString? = switch self.type {
-        case .dataPage where dataPageHeader == nil: "data_page_header"
-        case .dictionaryPage where dictionaryPageHeader == nil: "dictionary_page_header"
-        case .dataPageV2 where dataPageHeaderV2 == nil: "data_page_header_v2"
+        case .dataPage where seen & 8 == 0: "data_page_header"
+        case .dictionaryPage where seen & 16 == 0: "dictionary_page_header"
+        case .dataPageV2 where seen & 32 == 0: "data_page_header_v2"
         default: nil
         }
         if let missing {

@@ -89,7 +89,7 @@ struct ThriftCompactReader {
             let byte = bytes[p]
             p &+= 1
             if shift == 63 && byte > 1 { throw invalid("varint longer than 64 bits") }
-            result |= UInt64(byte & 0x7F) << shift
+            result |= UInt64(byte & 0x7F) &<< shift
             if byte < 0x80 {
                 position = p
                 return result
@@ -355,5 +355,23 @@ extension Optional {
             throw ParquetError(.invalidMetadata, "Required Thrift field \(name) is missing")
         }
         return value
+    }
+}
+
+extension ThriftCompactReader {
+    /// Checks that the required fields of a struct were all present: bit `i` of `seen` is set when
+    /// the `i`-th required field was decoded; `names` lists those fields (e.g.
+    /// `"DataPageHeader.num_values"`) and is only evaluated when one is missing, so hot decoders
+    /// pay nothing for the error message.
+    @inline(__always)
+    static func requireFields(_ seen: UInt32, count: Int, _ names: @autoclosure () -> [StaticString]) throws {
+        let all: UInt32 = count >= 32 ? .max : (1 << UInt32(count)) &- 1
+        guard seen & all == all else { throw missingField(seen, names()) }
+    }
+
+    private static func missingField(_ seen: UInt32, _ names: [StaticString]) -> ParquetError {
+        let index = names.indices.first { seen & (1 << UInt32($0)) == 0 } ?? 0
+        let name = names.isEmpty ? "?" : names[index].description
+        return ParquetError(.invalidMetadata, "Required Thrift field \(name) is missing")
     }
 }

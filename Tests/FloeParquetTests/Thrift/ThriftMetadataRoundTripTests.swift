@@ -110,6 +110,21 @@ struct ThriftMetadataRoundTripTests {
         try roundTrip(Statistics(isMinValueExact: true))
     }
 
+    @Test("Statistics keeps value semantics although its fields are boxed")
+    func statisticsValueSemantics() {
+        let original = Samples.fullStatistics
+        var copy = original
+        copy.nullCount = 99
+        copy.maxValue = nil
+        #expect(original.nullCount == 3 && original.maxValue == Array("zebra".utf8))
+        #expect(copy.nullCount == 99 && copy.maxValue == nil && copy.minValue == original.minValue)
+        #expect(copy != original)
+        copy.nullCount = 3
+        copy.maxValue = original.maxValue
+        #expect(copy == original && copy.hashValue == original.hashValue)
+        #expect(Set([original, copy, Statistics()]).count == 2)
+    }
+
     @Test("every LogicalType variant round-trips", arguments: Samples.allLogicalTypes)
     func logicalType(_ type: LogicalType) throws {
         try roundTrip(type)
