@@ -17,6 +17,8 @@
 struct ThriftCompactReader {
     /// The deepest nesting of structs, lists and maps accepted.
     static let maxDepth = 64
+    /// The most elements a list decoder reserves room for before seeing them.
+    static let maxListReservation = 4096
 
     /// The bytes being decoded (borrowed).
     let bytes: UnsafeRawBufferPointer
@@ -241,7 +243,10 @@ struct ThriftCompactReader {
         }
         try enter()
         var result: [Element] = []
-        result.reserveCapacity(header.count)
+        // The count is bounded by the input, but a decoded element can be much larger than its
+        // encoding (an all-optional struct is one byte), so reserve at most a modest amount up
+        // front and let real elements grow the array.
+        result.reserveCapacity(Swift.min(header.count, Self.maxListReservation))
         for _ in 0 ..< header.count { result.append(try element(&self)) }
         leave()
         return result

@@ -66,7 +66,9 @@ struct ThriftFieldHeader: Sendable {
 /// The header of a Thrift list or set: element type and element count.
 ///
 /// Invariants: `count >= 0`, and `count` never exceeds the bytes left in the input when it was read
-/// (each element occupies at least one byte), so reserving `count` elements is bounded by the input.
+/// divided by the smallest encoding of one element (one byte; eight for doubles), so iterating over
+/// the elements is bounded by the input. Decoders still cap up-front reservations (see
+/// ``ThriftCompactReader/maxListReservation``): a decoded element may be far larger than its encoding.
 struct ThriftListHeader: Sendable {
     /// The element type (either boolean code means bool).
     var elementType: ThriftCompactType
