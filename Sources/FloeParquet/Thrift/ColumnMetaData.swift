@@ -5,7 +5,7 @@
 /// Enumerations keep unknown values (e.g. a newer codec) for the reader to refuse.
 struct ColumnMetaData: Hashable, Sendable {
     /// Field 1: the physical type.
-    var type: PhysicalType
+    var type: ThriftType
     /// Field 2: every encoding used by the chunk's pages (values and levels).
     var encodings: [Encoding]
     /// Field 3: the path of the leaf column from the schema root (root excluded).
@@ -50,7 +50,7 @@ struct ColumnMetaData: Hashable, Sendable {
 
 extension ColumnMetaData: ThriftStruct {
     init(from reader: inout ThriftCompactReader) throws {
-        var type: PhysicalType?
+        var type: ThriftType?
         var encodings: [Encoding]?
         var pathInSchema: [String]?
         var codec: CompressionCodec?
@@ -68,7 +68,7 @@ extension ColumnMetaData: ThriftStruct {
         var sizeStatistics: SizeStatistics?
         try reader.readStruct { r, field in
             switch (field.id, field.type) {
-            case (1, .i32): type = PhysicalType(rawValue: try r.readI32())
+            case (1, .i32): type = ThriftType(rawValue: try r.readI32())
             case (2, .list):
                 encodings = try r.readList(of: .i32, "ColumnMetaData.encodings") { Encoding(rawValue: try $0.readI32()) }
             case (3, .list):

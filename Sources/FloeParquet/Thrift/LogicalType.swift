@@ -20,9 +20,9 @@ enum LogicalType: Hashable, Sendable {
     /// Member 6: days since the Unix epoch (INT32).
     case date
     /// Member 7: time of day.
-    case time(isAdjustedToUTC: Bool, unit: TimeUnit)
+    case time(isAdjustedToUTC: Bool, unit: ThriftTimeUnit)
     /// Member 8: an instant or local date-time.
-    case timestamp(isAdjustedToUTC: Bool, unit: TimeUnit)
+    case timestamp(isAdjustedToUTC: Bool, unit: ThriftTimeUnit)
     /// Member 10: an integer of `bitWidth` bits (8, 16, 32 or 64), signed or not.
     case integer(bitWidth: Int8, isSigned: Bool)
     /// Member 11 (`UNKNOWN`, `NullType`): a column whose values are all null.
@@ -96,13 +96,13 @@ extension LogicalType: ThriftStruct {
                         precision: try precision.thriftRequired("DecimalType.precision"))
     }
 
-    private static func readTime(_ reader: inout ThriftCompactReader, _ name: StaticString) throws -> (Bool, TimeUnit) {
+    private static func readTime(_ reader: inout ThriftCompactReader, _ name: StaticString) throws -> (Bool, ThriftTimeUnit) {
         var utc: Bool?
-        var unit: TimeUnit?
+        var unit: ThriftTimeUnit?
         try reader.readStruct { r, field in
             switch (field.id, field.type) {
             case (1, .boolTrue), (1, .boolFalse): utc = field.boolValue
-            case (2, .struct): unit = try TimeUnit(from: &r)
+            case (2, .struct): unit = try ThriftTimeUnit(from: &r)
             default: try r.skip(field.type)
             }
         }
@@ -213,7 +213,7 @@ extension LogicalType: ThriftStruct {
         }
     }
 
-    private static func writeTime(_ writer: inout ThriftCompactWriter, _ utc: Bool, _ unit: TimeUnit) {
+    private static func writeTime(_ writer: inout ThriftCompactWriter, _ utc: Bool, _ unit: ThriftTimeUnit) {
         writer.writeStruct { w in
             w.writeBoolField(1, utc)
             w.writeStructField(2, unit)

@@ -9,7 +9,7 @@ struct SchemaElement: Hashable, Sendable {
     /// Field 4 (required): the field's name.
     var name: String
     /// Field 1: the physical type; set for leaves only.
-    var type: PhysicalType?
+    var type: ThriftType?
     /// Field 2: the byte length of FIXED_LEN_BYTE_ARRAY values (otherwise an optional bit-width hint).
     var typeLength: Int32?
     /// Field 3: the repetition; unset only on the root.
@@ -31,7 +31,7 @@ struct SchemaElement: Hashable, Sendable {
 extension SchemaElement: ThriftStruct {
     init(from reader: inout ThriftCompactReader) throws {
         var name: String?
-        var type: PhysicalType?
+        var type: ThriftType?
         var typeLength: Int32?
         var repetitionType: FieldRepetitionType?
         var numChildren: Int32?
@@ -42,7 +42,7 @@ extension SchemaElement: ThriftStruct {
         var logicalType: LogicalType?
         try reader.readStruct { r, field in
             switch (field.id, field.type) {
-            case (1, .i32): type = PhysicalType(rawValue: try r.readI32())
+            case (1, .i32): type = ThriftType(rawValue: try r.readI32())
             case (2, .i32): typeLength = try r.readI32()
             case (3, .i32): repetitionType = FieldRepetitionType(rawValue: try r.readI32())
             case (4, .binary): name = try r.readString()

@@ -131,9 +131,9 @@ struct ThriftMetadataRoundTripTests {
         try roundTrip(SchemaElement(name: "c", type: .int32, repetitionType: .optional, logicalType: type))
     }
 
-    @Test("TimeUnit and ColumnOrder round-trip")
+    @Test("ThriftTimeUnit and ColumnOrder round-trip")
     func unions() throws {
-        for unit in [TimeUnit.millis, .micros, .nanos, .unrecognized(fieldID: 4)] { try roundTrip(unit) }
+        for unit in [ThriftTimeUnit.millis, .micros, .nanos, .unrecognized(fieldID: 4)] { try roundTrip(unit) }
         for order in [ColumnOrder.typeDefinedOrder, .ieee754TotalOrder, .int96TimestampOrder, .unrecognized(fieldID: 77)] {
             try roundTrip(order)
         }
@@ -308,7 +308,7 @@ struct ThriftMetadataRoundTripTests {
         }
         #expect(decodeError(LogicalType.self, logical.bytes)?.message.contains("DecimalType.precision") == true)
         #expect(decodeError(LogicalType.self, [0x00])?.code == .invalidMetadata)
-        #expect(decodeError(TimeUnit.self, [0x00])?.code == .invalidMetadata)
+        #expect(decodeError(ThriftTimeUnit.self, [0x00])?.code == .invalidMetadata)
         #expect(decodeError(ColumnOrder.self, [0x00])?.code == .invalidMetadata)
         #expect(decodeError(FileMetaData.self, [0x15, 0x02, 0x00])?.message.contains("FileMetaData.schema") == true)
     }
@@ -333,7 +333,7 @@ struct ThriftMetadataRoundTripTests {
         #expect(Encoding(rawValue: 8) == .rleDictionary)
         #expect(CompressionCodec.lz4Raw.description == "LZ4_RAW")
         #expect(CompressionCodec(rawValue: 99).description == "CompressionCodec(99)")
-        #expect(PhysicalType.fixedLenByteArray.rawValue == 7)
+        #expect(ThriftType.fixedLenByteArray.rawValue == 7)
         #expect(ConvertedType.interval.rawValue == 21)
         #expect(FieldRepetitionType.repeated.rawValue == 2)
         #expect(PageType.dataPageV2.rawValue == 3)

@@ -1,9 +1,9 @@
-/// The unit of a TIME or TIMESTAMP logical type (parquet.thrift union `TimeUnit`).
+/// The unit of a TIME or TIMESTAMP logical type (parquet.thrift union `ThriftTimeUnit`).
 ///
 /// Invariants: exactly one member is set on the wire; a member this version of Floe does not know
 /// is kept as ``unrecognized(fieldID:)`` (so the column, not the whole file, can be refused). An
 /// empty union is invalid metadata.
-enum TimeUnit: Hashable, Sendable {
+enum ThriftTimeUnit: Hashable, Sendable {
     /// Member 1 (`MILLIS`): milliseconds.
     case millis
     /// Member 2 (`MICROS`): microseconds.
@@ -14,9 +14,9 @@ enum TimeUnit: Hashable, Sendable {
     case unrecognized(fieldID: Int16)
 }
 
-extension TimeUnit: ThriftStruct {
+extension ThriftTimeUnit: ThriftStruct {
     init(from reader: inout ThriftCompactReader) throws {
-        var result: TimeUnit?
+        var result: ThriftTimeUnit?
         try reader.readStruct { r, field in
             guard field.type == .struct else { return try r.skip(field.type) }
             switch field.id {
@@ -27,7 +27,7 @@ extension TimeUnit: ThriftStruct {
             }
             try r.skip(.struct)
         }
-        guard let result else { throw ParquetError(.invalidMetadata, "Thrift union TimeUnit has no member set") }
+        guard let result else { throw ParquetError(.invalidMetadata, "Thrift union ThriftTimeUnit has no member set") }
         self = result
     }
 

@@ -3,7 +3,7 @@
 /// A Thrift enumeration kept open: values this version of Floe does not know (written by newer
 /// writers) are preserved as-is rather than rejected, and a reader decides whether it can handle
 /// them. Invariant: `rawValue` is exactly the `i32` stored in the file.
-struct PhysicalType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+struct ThriftType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     /// The value as stored in the file.
     let rawValue: Int32
 
@@ -11,23 +11,23 @@ struct PhysicalType: RawRepresentable, Hashable, Sendable, CustomStringConvertib
     init(rawValue: Int32) { self.rawValue = rawValue }
 
     /// `BOOLEAN` (0).
-    static let boolean = PhysicalType(rawValue: 0)
+    static let boolean = ThriftType(rawValue: 0)
     /// `INT32` (1).
-    static let int32 = PhysicalType(rawValue: 1)
+    static let int32 = ThriftType(rawValue: 1)
     /// `INT64` (2).
-    static let int64 = PhysicalType(rawValue: 2)
+    static let int64 = ThriftType(rawValue: 2)
     /// `INT96` (3).
-    static let int96 = PhysicalType(rawValue: 3)
+    static let int96 = ThriftType(rawValue: 3)
     /// `FLOAT` (4).
-    static let float = PhysicalType(rawValue: 4)
+    static let float = ThriftType(rawValue: 4)
     /// `DOUBLE` (5).
-    static let double = PhysicalType(rawValue: 5)
+    static let double = ThriftType(rawValue: 5)
     /// `BYTE_ARRAY` (6).
-    static let byteArray = PhysicalType(rawValue: 6)
+    static let byteArray = ThriftType(rawValue: 6)
     /// `FIXED_LEN_BYTE_ARRAY` (7).
-    static let fixedLenByteArray = PhysicalType(rawValue: 7)
+    static let fixedLenByteArray = ThriftType(rawValue: 7)
 
-    /// The name used by parquet.thrift, or `PhysicalType(n)` for an unknown value.
+    /// The name used by parquet.thrift, or `ThriftType(n)` for an unknown value.
     var description: String {
         switch rawValue {
         case 0: "BOOLEAN"
@@ -38,7 +38,7 @@ struct PhysicalType: RawRepresentable, Hashable, Sendable, CustomStringConvertib
         case 5: "DOUBLE"
         case 6: "BYTE_ARRAY"
         case 7: "FIXED_LEN_BYTE_ARRAY"
-        default: "PhysicalType(\(rawValue))"
+        default: "ThriftType(\(rawValue))"
         }
     }
 }
