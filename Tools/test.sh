@@ -19,9 +19,11 @@ exec </dev/null
 started=$SECONDS
 step="start"
 steps_done=()
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/floe-test.XXXXXX")"
 
 finish() {
     local status=$?
+    rm -rf "$scratch"
     local elapsed=$((SECONDS - started))
     if [ "$status" -eq 0 ]; then
         echo "test.sh: OK: ${steps_done[*]} (${elapsed}s)"
@@ -49,6 +51,8 @@ if [ -d "$root/../shared" ]; then
     export FLOE_SHARED
 fi
 
+# The interop fixture generator must keep working with the pinned pyarrow (Swift tests call it too).
+run_step interop-fixtures "$FLOE_PYTHON" Tests/Interop/make_parquet_fixtures.py "$scratch/fixtures"
 run_step build swift build --build-tests
 run_step swift-test swift test
 

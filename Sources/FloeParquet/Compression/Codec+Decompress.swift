@@ -12,7 +12,7 @@ extension Codec {
     ///   ``maxUncompressedSize``;
     /// - ``ParquetError/Code-swift.struct/compression`` when the library rejects the data.
     ///
-    /// Hostile input never makes this crash, loop, or allocate more than `uncompressedSize` bytes
+    /// Hostile input never makes this crash, loop, or reserve more than `uncompressedSize` bytes
     /// in `output` (plus the libraries' own bounded working memory). Empty input with an
     /// `uncompressedSize` of 0 is accepted for every codec (some writers emit empty pages so).
     ///
