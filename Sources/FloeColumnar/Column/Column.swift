@@ -127,12 +127,13 @@ public struct RecordBatch: Sendable {
     /// The number of rows.
     public let count: Int
 
-    /// Creates a batch, checking that columns match the schema's types and share one length.
-    public init(schema: Schema, columns: [Column]) throws {
+    /// Creates a batch, checking that columns match the schema's types and share one length
+    /// (`count`, which must be given when there are no columns).
+    public init(schema: Schema, columns: [Column], count explicitCount: Int? = nil) throws {
         guard schema.fields.count == columns.count else {
             throw ColumnarError(.schemaMismatch, "schema has \(schema.fields.count) fields but \(columns.count) columns were given")
         }
-        let count = columns.first?.count ?? 0
+        let count = explicitCount ?? columns.first?.count ?? 0
         for (field, column) in zip(schema.fields, columns) {
             guard column.count == count else {
                 throw ColumnarError(.schemaMismatch, "column '\(field.name)' has \(column.count) rows, expected \(count)")

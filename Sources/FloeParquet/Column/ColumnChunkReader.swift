@@ -34,10 +34,6 @@ final class ValueAccumulator {
     }
 }
 
-/// A decoded dictionary page: the distinct values data pages refer to by index.
-struct Dictionary {
-    var values: PhysicalValues
-}
 
 /// Reads one column chunk: walks its pages, decompresses them, decodes levels and values.
 ///
@@ -77,100 +73,92 @@ struct ColumnChunkReader {
         var repetitions: [Int16] = []
         if descriptor.maxDefinitionLevel > 0 { definitions.reserveCapacity(expected) }
         if descriptor.maxRepetitionLevel > 0 { repetitions.reserveCapacity(expected) }
-        var dictionary: Dictionary?
+        var dictionary: PhysicalValues?
         var levelsRead = 0
-        let scratch = BufferBuilder()
+        let context = CodecContext()
 
-        try bytes.withUnsafeBytes { chunkBytes in
-            var position = 0
-            while levelsRead < expected {
-                guard position < chunkBytes.count else {
-                    throw ParquetError(.corrupt, "column '\(path)': chunk ended after \(levelsRead) of \(expected) values")
-                }
-                let (header, headerLength) = try PageHeader.decode(from: UnsafeRawBufferPointer(rebasing: chunkBytes[position...]))
-                let bodyStart = position + headerLength
-                let bodyLength = Int(header.compressedPageSize)
-                guard bodyLength <= chunkBytes.count - bodyStart else {
-                    throw ParquetError(.corrupt, "column '\(path)': page of \(bodyLength) bytes overruns the column chunk")
-                }
-                let body = UnsafeRawBufferPointer(rebasing: chunkBytes[bodyStart..<(bodyStart + bodyLength)])
-                position = bodyStart + bodyLength
-                let page = PageContext(path: path, descriptor: descriptor, codec: codec, scratch: scratch)
+        var position = 0
+        while levelsRead < expected {
+            guard position < bytes.count else {
+                throw ParquetError(.corrupt, "column '\(path)': chunk ended after \(levelsRead) of \(expected) values")
+            }
+            let (header, headerLength) = try PageHeader.decode(from: bytes, at: position)
+            let bodyStart = position + headerLength
+            let bodyLength = Int(header.compressedPageSize)
+            guard bodyLength <= bytes.count - bodyStart else {
+                throw ParquetError(.corrupt, "column '\(path)': page of \(bodyLength) bytes overruns the column chunk")
+            }
+            let body = bytes.slice(bytesFrom: bodyStart, count: bodyLength)
+            position = bodyStart + bodyLength
+            let page = PageDecoder(path: path, descriptor: descriptor, codec: codec, context: context)
 
-                switch header.type {
-                case .dictionaryPage:
-                    guard let dh = header.dictionaryPageHeader else {
-                        throw ParquetError(.corrupt, "column '\(path)': dictionary page without its header")
-                    }
-                    let plain = try page.decompress(body, uncompressedSize: Int(header.uncompressedPageSize))
-                    dictionary = try page.decodeDictionary(plain, count: Int(dh.numValues))
-                case .dataPage:
-                    guard let dh = header.dataPageHeader else {
-                        throw ParquetError(.corrupt, "column '\(path)': data page without its header")
-                    }
-                    let n = Int(dh.numValues)
-                    guard n >= 0, n <= expected - levelsRead else {
-                        throw ParquetError(.corrupt, "column '\(path)': data page holds \(n) values, more than the chunk's remaining \(expected - levelsRead)")
-                    }
-                    let plain = try page.decompress(body, uncompressedSize: Int(header.uncompressedPageSize))
-                    try plain.withUnsafeBytes { pageBytes in
-                        var offset = 0
-                        if descriptor.maxRepetitionLevel > 0 {
-                            offset += try page.decodeLevels(pageBytes, from: offset, count: n, maxLevel: descriptor.maxRepetitionLevel,
-                                                            encoding: dh.repetitionLevelEncoding, lengthPrefixed: true, into: &repetitions)
-                        }
-                        var nonNull = n
-                        if descriptor.maxDefinitionLevel > 0 {
-                            let before = definitions.count
-                            offset += try page.decodeLevels(pageBytes, from: offset, count: n, maxLevel: descriptor.maxDefinitionLevel,
-                                                            encoding: dh.definitionLevelEncoding, lengthPrefixed: true, into: &definitions)
-                            nonNull = page.countDefined(definitions, from: before)
-                        }
-                        try page.decodeValues(UnsafeRawBufferPointer(rebasing: pageBytes[offset...]), count: nonNull,
-                                              encoding: dh.encoding, dictionary: dictionary, into: accumulator)
-                    }
-                    levelsRead += n
-                case .dataPageV2:
-                    guard let dh = header.dataPageHeaderV2 else {
-                        throw ParquetError(.corrupt, "column '\(path)': data page v2 without its header")
-                    }
-                    let n = Int(dh.numValues)
-                    let repLength = Int(dh.repetitionLevelsByteLength)
-                    let defLength = Int(dh.definitionLevelsByteLength)
-                    guard n >= 0, n <= expected - levelsRead, repLength >= 0, defLength >= 0,
-                          repLength + defLength <= body.count else {
-                        throw ParquetError(.corrupt, "column '\(path)': data page v2 has inconsistent sizes")
-                    }
-                    if descriptor.maxRepetitionLevel > 0 {
-                        _ = try page.decodeLevels(UnsafeRawBufferPointer(rebasing: body[0..<repLength]), from: 0, count: n,
-                                                  maxLevel: descriptor.maxRepetitionLevel, encoding: .rle, lengthPrefixed: false,
-                                                  into: &repetitions)
-                    }
-                    var nonNull = n
-                    if descriptor.maxDefinitionLevel > 0 {
-                        let before = definitions.count
-                        _ = try page.decodeLevels(UnsafeRawBufferPointer(rebasing: body[repLength..<(repLength + defLength)]), from: 0,
-                                                  count: n, maxLevel: descriptor.maxDefinitionLevel, encoding: .rle,
-                                                  lengthPrefixed: false, into: &definitions)
-                        nonNull = page.countDefined(definitions, from: before)
-                    }
-                    let valuesBytes = UnsafeRawBufferPointer(rebasing: body[(repLength + defLength)...])
-                    let valuesSize = Int(header.uncompressedPageSize) - repLength - defLength
-                    guard valuesSize >= 0 else {
-                        throw ParquetError(.corrupt, "column '\(path)': data page v2 levels exceed the page size")
-                    }
-                    if dh.valuesAreCompressed && codec != .uncompressed {
-                        let plain = try page.decompress(valuesBytes, uncompressedSize: valuesSize)
-                        try plain.withUnsafeBytes {
-                            try page.decodeValues($0, count: nonNull, encoding: dh.encoding, dictionary: dictionary, into: accumulator)
-                        }
-                    } else {
-                        try page.decodeValues(valuesBytes, count: nonNull, encoding: dh.encoding, dictionary: dictionary, into: accumulator)
-                    }
-                    levelsRead += n
-                default:
-                    continue // index pages and page types from the future carry no values
+            switch header.type {
+            case .dictionaryPage:
+                guard let dh = header.dictionaryPageHeader else {
+                    throw ParquetError(.corrupt, "column '\(path)': dictionary page without its header")
                 }
+                let plain = try page.decompress(body, uncompressedSize: Int(header.uncompressedPageSize))
+                dictionary = try page.decodeDictionary(plain, count: Int(dh.numValues))
+            case .dataPage:
+                guard let dh = header.dataPageHeader else {
+                    throw ParquetError(.corrupt, "column '\(path)': data page without its header")
+                }
+                let n = Int(dh.numValues)
+                guard n >= 0, n <= expected - levelsRead else {
+                    throw ParquetError(.corrupt, "column '\(path)': data page holds \(n) values, more than the chunk's remaining \(expected - levelsRead)")
+                }
+                let plain = try page.decompress(body, uncompressedSize: Int(header.uncompressedPageSize))
+                var offset = 0
+                if descriptor.maxRepetitionLevel > 0 {
+                    offset += try page.decodeLevels(plain.slice(bytesFrom: offset, count: plain.count - offset), count: n,
+                                                    maxLevel: descriptor.maxRepetitionLevel, encoding: dh.repetitionLevelEncoding,
+                                                    lengthPrefixed: true, into: &repetitions)
+                }
+                var nonNull = n
+                if descriptor.maxDefinitionLevel > 0 {
+                    let before = definitions.count
+                    offset += try page.decodeLevels(plain.slice(bytesFrom: offset, count: plain.count - offset), count: n,
+                                                    maxLevel: descriptor.maxDefinitionLevel, encoding: dh.definitionLevelEncoding,
+                                                    lengthPrefixed: true, into: &definitions)
+                    nonNull = PageDecoder.countDefined(definitions, from: before, maxLevel: descriptor.maxDefinitionLevel)
+                }
+                try page.decodeValues(plain.slice(bytesFrom: offset, count: plain.count - offset), count: nonNull,
+                                      encoding: dh.encoding, dictionary: dictionary, into: accumulator)
+                levelsRead += n
+            case .dataPageV2:
+                guard let dh = header.dataPageHeaderV2 else {
+                    throw ParquetError(.corrupt, "column '\(path)': data page v2 without its header")
+                }
+                let n = Int(dh.numValues)
+                let repLength = Int(dh.repetitionLevelsByteLength)
+                let defLength = Int(dh.definitionLevelsByteLength)
+                guard n >= 0, n <= expected - levelsRead, repLength >= 0, defLength >= 0,
+                      repLength + defLength <= body.count else {
+                    throw ParquetError(.corrupt, "column '\(path)': data page v2 has inconsistent sizes")
+                }
+                if descriptor.maxRepetitionLevel > 0 {
+                    _ = try page.decodeLevels(body.slice(bytesFrom: 0, count: repLength), count: n,
+                                              maxLevel: descriptor.maxRepetitionLevel, encoding: .rle, lengthPrefixed: false,
+                                              into: &repetitions)
+                }
+                var nonNull = n
+                if descriptor.maxDefinitionLevel > 0 {
+                    let before = definitions.count
+                    _ = try page.decodeLevels(body.slice(bytesFrom: repLength, count: defLength), count: n,
+                                              maxLevel: descriptor.maxDefinitionLevel, encoding: .rle,
+                                              lengthPrefixed: false, into: &definitions)
+                    nonNull = PageDecoder.countDefined(definitions, from: before, maxLevel: descriptor.maxDefinitionLevel)
+                }
+                let values = body.slice(bytesFrom: repLength + defLength, count: body.count - repLength - defLength)
+                let valuesSize = Int(header.uncompressedPageSize) - repLength - defLength
+                guard valuesSize >= 0 else {
+                    throw ParquetError(.corrupt, "column '\(path)': data page v2 levels exceed the page size")
+                }
+                let plain = dh.valuesAreCompressed ? try page.decompress(values, uncompressedSize: valuesSize) : values
+                try page.decodeValues(plain, count: nonNull, encoding: dh.encoding, dictionary: dictionary, into: accumulator)
+                levelsRead += n
+            default:
+                continue // index pages and page types from the future carry no values
             }
         }
         let physical = accumulator.finish()

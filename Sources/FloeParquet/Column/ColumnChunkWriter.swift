@@ -197,7 +197,7 @@ final class ColumnChunkWriter {
         h.compressedPageSize = Int32(compressed.count)
         var writer = ThriftCompactWriter()
         h.write(to: &writer)
-        let headerBytes = writer.finish()
+        let headerBytes = writer.bytes
         headerBytes.withUnsafeBytes { out.append(bytes: $0) }
         compressed.withUnsafeBytes { out.append(bytes: $0) }
         uncompressedBytes += Int64(headerBytes.count + body.count)

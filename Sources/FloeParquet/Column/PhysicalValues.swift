@@ -26,6 +26,9 @@ extension PhysicalValues {
             ParquetError(.internalError, "column '\(path)': physical values do not match Arrow type \(type)")
         }
         switch (self, type) {
+        case (_, .null):
+            guard count == 0 else { throw ParquetError(.corrupt, "column '\(path)' of the null type holds values") }
+            return Column.nulls(.null, count: 0)
         case (.boolean(let bits, let count), .boolean):
             return Column(dataType: type, count: count, buffers: [bits])
         case (.fixed(let buffer, 4, let count), .int32), (.fixed(let buffer, 4, let count), .uint32),

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import FloeColumnar
 
 /// Reads a Parquet file: its footer on open, then row groups on demand, one ``RecordBatch`` per
@@ -47,7 +48,7 @@ public final class ParquetFileReader: Sendable {
         let footer = try source.read(offset: size - 8 - footerLength, count: footerLength)
         let meta: FileMetaData
         do {
-            meta = try footer.withUnsafeBytes { try FileMetaData.decode(from: $0) }
+            meta = try footer.withUnsafeBytes { try FileMetaData(footerBytes: $0) }
         } catch let error as ParquetError {
             throw ParquetError(error.code, "'\(label)': footer: \(error.message)", underlying: error.underlying)
         }
@@ -84,7 +85,7 @@ public final class ParquetFileReader: Sendable {
         }
         let leaves = plan.leaves
         let results = LeafResults(count: leaves.count)
-        let work: (Int) -> Void = { [self] k in
+        let work: @Sendable (Int) -> Void = { [self] k in
             let leaf = leaves[k]
             let descriptor = schema.columns[leaf]
             do {
@@ -122,7 +123,7 @@ public final class ParquetFileReader: Sendable {
             columns.append(column)
         }
         if plan.nodes.isEmpty {
-            return RecordBatch.emptyColumns(count: Int(rowGroup.numRows))
+            return try RecordBatch(schema: plan.schema, columns: [], count: Int(rowGroup.numRows))
         }
         return try RecordBatch(schema: plan.schema, columns: columns)
     }
@@ -166,10 +167,9 @@ public final class ParquetFileReader: Sendable {
 }
 
 /// Thread-safe slots for results computed concurrently.
-private final class LeafResults: @unchecked Sendable {
-    private var slots: [Result<LeafData, any Error>?]
-    private let lock = NSLockLike()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: Result<LeafData, any Error>) { lock.withLock { slots[i] = r } }
-    func get(_ i: Int) -> Result<LeafData, any Error>? { lock.withLock { slots[i] } }
+private final class LeafResults: Sendable {
+    private let slots: Mutex<[Result<LeafData, any Error>?]>
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ i: Int, _ r: Result<LeafData, any Error>) { slots.withLock { $0[i] = r } }
+    func get(_ i: Int) -> Result<LeafData, any Error>? { slots.withLock { $0[i] } }
 }

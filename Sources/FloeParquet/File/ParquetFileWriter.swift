@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import Synchronization
 import FloeColumnar
 
 /// What a finished Parquet file holds.
@@ -118,9 +119,10 @@ public final class ParquetFileWriter {
         }
         if options.parallelism > 1 && writers.count > 1 {
             let errors = ErrorSlot()
-            let writers = self.writers
-            DispatchQueue.concurrentPerform(iterations: writers.count) { i in
-                do { try writers[i].write(leaves[i]) } catch { errors.record(error) }
+            let writers = UncheckedBox(self.writers)
+            DispatchQueue.concurrentPerform(iterations: self.writers.count) { i in
+                // Each writer is touched by exactly one iteration.
+                do { try writers.value[i].write(leaves[i]) } catch { errors.record(error) }
             }
             if let e = errors.first { throw e }
         } else {
@@ -162,7 +164,7 @@ public final class ParquetFileWriter {
         let decoded = ColumnChunkMetadata.decode(s, node: descriptor.node, type: type)
         let key = descriptor.dottedPath
         guard var current = mergedStatistics[key] else { mergedStatistics[key] = decoded; return }
-        current.nullCount = zip(current.nullCount, decoded.nullCount).map { $0 + $1 }
+        if let a = current.nullCount, let b = decoded.nullCount { current.nullCount = a + b } else { current.nullCount = nil }
         if let lo = decoded.min, let cur = current.min { current.min = ScalarOrder.less(lo, cur) ? lo : cur } else if current.min == nil { current.min = decoded.min }
         if let hi = decoded.max, let cur = current.max { current.max = ScalarOrder.less(cur, hi) ? hi : cur } else if current.max == nil { current.max = decoded.max }
         mergedStatistics[key] = current
@@ -182,7 +184,7 @@ public final class ParquetFileWriter {
             meta.columnOrders = parquetSchema.columns.map { _ in .typeDefinedOrder }
             var writer = ThriftCompactWriter()
             meta.write(to: &writer)
-            let footer = writer.finish()
+            let footer = writer.bytes
             try footer.withUnsafeBytes { try writeBytes($0) }
             var length = UInt32(footer.count).littleEndian
             try withUnsafeBytes(of: &length) { try writeBytes($0) }
@@ -231,9 +233,15 @@ public final class ParquetFileWriter {
     }
 }
 
-private final class ErrorSlot: @unchecked Sendable {
-    private var error: (any Error)?
-    private let lock = Mutex<Void>(())
-    func record(_ e: any Error) { lock.withLock { _ in if error == nil { error = e } } }
-    var first: (any Error)? { lock.withLock { _ in error } }
+/// The first error thrown by concurrent work.
+final class ErrorSlot: Sendable {
+    private let error = Mutex<(any Error)?>(nil)
+    func record(_ e: any Error) { error.withLock { if $0 == nil { $0 = e } } }
+    var first: (any Error)? { error.withLock { $0 } }
+}
+
+/// Hands non-Sendable state to concurrent work that touches disjoint parts of it.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

@@ -188,6 +188,7 @@ public struct ParquetSchema: Sendable {
     /// The Arrow type of a leaf node's values.
     static func arrowType(of node: SchemaNode, path: [String]) throws -> DataType {
         let name = path.joined(separator: ".")
+        if node.annotation == .null { return .null }
         switch node.physicalType ?? .byteArray {
         case .boolean:
             return .boolean
