@@ -42,6 +42,36 @@ struct ThriftGoldenFooterTests {
         #expect(pageHeaders > 0)
     }
 
+    @Test("every page header of every golden column chunk decodes, tiles the chunk, and round-trips")
+    func walkAllPages() throws {
+        var pages = 0
+        for url in GoldenFiles.parquetFiles {
+            let name = url.lastPathComponent
+            let file = try GoldenFiles.contents(of: url)
+            let metadata = try FileMetaData.decodeFooter(fileTail: file)
+            for group in metadata.rowGroups {
+                for chunk in group.columns {
+                    let meta = try #require(chunk.metaData)
+                    var position = Int(meta.chunkStartOffset)
+                    let end = position + Int(meta.totalCompressedSize)
+                    try #require(position >= 4 && end <= file.count, "\(name): chunk outside the file")
+                    var values: Int64 = 0
+                    while position < end {
+                        let (header, byteCount) = try file.withUnsafeBytes { try PageHeader.decode(from: $0, at: position) }
+                        #expect(try PageHeader(thriftBytes: header.thriftEncoded()) == header, "\(name): page header round trip")
+                        if let v1 = header.dataPageHeader { values += Int64(v1.numValues) }
+                        if let v2 = header.dataPageHeaderV2 { values += Int64(v2.numValues) }
+                        position += byteCount + Int(header.compressedPageSize)
+                        pages += 1
+                    }
+                    #expect(position == end, "\(name): pages do not tile the column chunk")
+                    #expect(values == meta.numValues, "\(name): page value counts do not add up to num_values")
+                }
+            }
+        }
+        #expect(pages > 0)
+    }
+
     @Test("golden footers carry the logical types and statistics Delta writers produce")
     func contentsLookRight() throws {
         var sawStatistics = false

@@ -65,6 +65,11 @@ struct ThriftRobustnessTests {
             }
         }
         footers.append(Samples.fullFileMetaData.thriftEncoded())
+        var everyLogicalType = Samples.fullFileMetaData
+        everyLogicalType.schema = [SchemaElement(name: "root", numChildren: Int32(Samples.allLogicalTypes.count))]
+            + Samples.allLogicalTypes.map { SchemaElement(name: "c", type: .int32, repetitionType: .optional, logicalType: $0) }
+        everyLogicalType.hasEncryptionAlgorithm = true
+        footers.append(everyLogicalType.thriftEncoded())
         return footers
     }
 
