@@ -45,6 +45,10 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Tools/floe", swiftSettings: strict),
 
+        .executableTarget(name: "floe-bench",
+                          dependencies: ["Floe", "FloeParquet", "FloeColumnar"],
+                          path: "Tools/floe-bench", swiftSettings: strict),
+
         .testTarget(name: "FloeColumnarTests", dependencies: ["FloeColumnar"],
                     path: "Tests/FloeColumnarTests", swiftSettings: strict),
         .testTarget(name: "FloeParquetTests", dependencies: ["FloeParquet", "FloeColumnar"],
