@@ -64,6 +64,11 @@ public final class ParquetFileReader: Sendable {
     /// The Arrow schema of the whole file.
     public var arrowSchema: Schema { schema.arrowSchema }
 
+    /// The schema of the batches a read of `columns` produces (nil = every column).
+    public func projectedSchema(columns: [String]?) throws -> Schema {
+        try ProjectionPlan(schema: schema, columns: columns).schema
+    }
+
     /// The number of row groups.
     public var rowGroupCount: Int { fileMetaData.rowGroups.count }
 

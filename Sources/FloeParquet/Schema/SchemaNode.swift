@@ -74,4 +74,7 @@ public struct ColumnDescriptor: Sendable, Hashable {
     public var physicalType: PhysicalType { node.physicalType ?? .byteArray }
     /// The dotted path (`a.b.c`).
     public var dottedPath: String { path.joined(separator: ".") }
+
+    /// The Arrow type Floe reads this leaf's values as.
+    public func arrowType() throws -> DataType { try ParquetSchema.arrowType(of: node, path: path) }
 }

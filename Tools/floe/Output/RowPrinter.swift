@@ -1,0 +1,109 @@
+import Foundation
+import FloeColumnar
+
+/// Output formats for rows.
+enum RowFormat: String, CaseIterable {
+    case table, ndjson, csv
+}
+
+/// Writes batches to standard output in one of the row formats. `table` buffers rows to align
+/// columns (up to a limit, then prints in chunks); ndjson and csv stream.
+final class RowPrinter {
+    let format: RowFormat
+    private var fields: [Field] = []
+    private var tableRows: [[String]] = []
+    private var wroteHeader = false
+    private var out = FileHandleOutput()
+
+    init(format: RowFormat) { self.format = format }
+
+    func write(_ batch: RecordBatch) {
+        if fields.isEmpty { fields = batch.schema.fields }
+        switch format {
+        case .ndjson:
+            for r in 0..<batch.count {
+                var line = "{"
+                for (k, f) in batch.schema.fields.enumerated() {
+                    if k > 0 { line += "," }
+                    ValueFormatter.appendString(f.name, to: &line)
+                    line += ":"
+                    ValueFormatter.appendJSON(batch.columns[k].scalar(at: r), f.dataType, to: &line)
+                }
+                line += "}\n"
+                out.write(line)
+            }
+        case .csv:
+            if !wroteHeader {
+                out.write(batch.schema.fields.map { csvField($0.name) }.joined(separator: ",") + "\n")
+                wroteHeader = true
+            }
+            for r in 0..<batch.count {
+                let cells = batch.schema.fields.enumerated().map { k, f -> String in
+                    let v = batch.columns[k].scalar(at: r)
+                    return v.isNull ? "" : csvField(ValueFormatter.text(v, f.dataType))
+                }
+                out.write(cells.joined(separator: ",") + "\n")
+            }
+        case .table:
+            for r in 0..<batch.count {
+                tableRows.append(batch.schema.fields.enumerated().map { k, f in
+                    let v = batch.columns[k].scalar(at: r)
+                    return v.isNull ? "NULL" : ValueFormatter.text(v, f.dataType)
+                })
+                if tableRows.count >= 10_000 { flushTable() }
+            }
+        }
+    }
+
+    func setSchema(_ schema: Schema) { if fields.isEmpty { fields = schema.fields } }
+
+    private func csvField(_ s: String) -> String {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+
+    private func flushTable() {
+        let headers = fields.map(\.name)
+        var widths = headers.map { $0.count }
+        for row in tableRows { for (i, c) in row.enumerated() { widths[i] = max(widths[i], min(c.count, 60)) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in
+                let cell = c.count > 60 ? String(c.prefix(59)) + "…" : c
+                return cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: " │ ")
+        }
+        if !wroteHeader {
+            out.write(line(headers) + "\n")
+            out.write(widths.map { String(repeating: "─", count: $0) }.joined(separator: "─┼─") + "\n")
+            wroteHeader = true
+        }
+        for row in tableRows { out.write(line(row) + "\n") }
+        tableRows.removeAll()
+    }
+
+    func finish(rowCount: Int) {
+        if format == .table {
+            flushTable()
+            out.write("(\(rowCount) row\(rowCount == 1 ? "" : "s"))\n")
+        } else if format == .csv && !wroteHeader {
+            out.write(fields.map { csvField($0.name) }.joined(separator: ",") + "\n")
+        }
+        out.flush()
+    }
+}
+
+/// Buffered writes to standard output.
+struct FileHandleOutput {
+    private var buffer: [UInt8] = []
+    mutating func write(_ s: String) {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count > 1 << 16 { flush() }
+    }
+    mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
