@@ -72,6 +72,18 @@ import Testing
         }
         let result = decoded.finish()
         for i in 0..<flags.count { #expect(result.bit(at: i) == flags[i]) }
+        // The same into a BufferBuilder bitmap.
+        let fast = BufferBuilder()
+        var bitCount = 0
+        bit = 0
+        for n in [3, 5, 8, 100, 1, 883] {
+            _ = try withBytes(encoded) { try PlainDecoder.decodeBooleans($0, bitOffset: bit, count: n, into: fast, bitCount: &bitCount) }
+            bit += n
+        }
+        #expect(fast.takeBytes() == result.bytes)
+        #expect(throws: ParquetError.self) {
+            try withBytes(encoded) { try PlainDecoder.decodeBooleans($0, bitOffset: 999, count: 2, into: fast, bitCount: &bitCount) }
+        }
         #expect(throws: ParquetError.self) {
             try withBytes(encoded) { try PlainDecoder.decodeBooleans($0, bitOffset: 999, count: 2, into: decoded) }
         }

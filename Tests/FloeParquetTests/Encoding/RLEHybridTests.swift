@@ -171,6 +171,18 @@ import Testing
         let bits = bitmap.finish()
         for i in 0..<levels.count { #expect(bits.bit(at: i) == (levels[i] == 2)) }
 
+        // The same into a BufferBuilder bitmap, in batches starting mid-byte.
+        var again = try RLEHybridDecoder(Buffer(bytes: bytes), bitWidth: 2)
+        let fast = BufferBuilder()
+        var bitCount = 0
+        var presentAgain = 0
+        for n in randomBatches(total: levels.count, using: &rng) {
+            presentAgain += try again.decodeValidity(count: n, maxDefinitionLevel: 2, into: fast, bitCount: &bitCount)
+            #expect(fast.count == (bitCount + 7) / 8)
+        }
+        #expect(presentAgain == present)
+        #expect(fast.takeBytes() == bits.bytes)
+
         // RLE booleans: length-prefixed, bit width 1.
         let flags = (0..<1000).map { i in i % 3 == 0 || (i > 500 && i < 700) }
         let packedFlags = BitmapBuilder()
@@ -186,5 +198,11 @@ import Testing
         #expect(consumed == encoded.count - 1)
         let result = decodedBits.finish()
         for i in 0..<flags.count { #expect(result.bit(at: i) == flags[i]) }
+        let fastBits = BufferBuilder()
+        var flagCount = 0
+        let consumedAgain = try RLEHybridDecoder.decodeBooleans(Buffer(bytes: encoded), count: flags.count,
+                                                               into: fastBits, bitCount: &flagCount)
+        #expect(consumedAgain == consumed && flagCount == flags.count)
+        #expect(fastBits.takeBytes() == result.bytes)
     }
 }
