@@ -10,7 +10,7 @@ import Testing
         try values.withUnsafeBytes { try ByteStreamSplitEncoder.encode($0, byteWidth: 4, into: out) }
         let encoded = out.takeBytes()
         #expect(encoded == [0xAA, 0x00, 0xA3, 0xBB, 0x11, 0xB4, 0xCC, 0x22, 0xC5, 0xDD, 0x33, 0xD6])
-        var decoder = try ByteStreamSplitDecoder(Buffer(bytes: encoded), byteWidth: 4)
+        var decoder = try ByteStreamSplitDecoder(exactBuffer(encoded), byteWidth: 4)
         try decoder.decode(count: 3, into: out)
         #expect(out.takeBytes() == values)
     }
@@ -41,10 +41,10 @@ import Testing
     }
 
     @Test func malformedInput() {
-        #expect(throws: ParquetError.self) { try ByteStreamSplitDecoder(Buffer(bytes: [1, 2, 3, 4, 5]), byteWidth: 4) }
-        #expect(throws: ParquetError.self) { try ByteStreamSplitDecoder(Buffer(bytes: [1, 2, 3, 4]), byteWidth: 0) }
+        #expect(throws: ParquetError.self) { try ByteStreamSplitDecoder(exactBuffer([1, 2, 3, 4, 5]), byteWidth: 4) }
+        #expect(throws: ParquetError.self) { try ByteStreamSplitDecoder(exactBuffer([1, 2, 3, 4]), byteWidth: 0) }
         #expect(throws: ParquetError.self) {
-            var decoder = try ByteStreamSplitDecoder(Buffer(bytes: [1, 2, 3, 4]), byteWidth: 4)
+            var decoder = try ByteStreamSplitDecoder(exactBuffer([1, 2, 3, 4]), byteWidth: 4)
             try decoder.decode(count: -1, into: BufferBuilder())
         }
     }

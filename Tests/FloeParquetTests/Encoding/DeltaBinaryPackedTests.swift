@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct DeltaBinaryPackedTests {
     func decode64(_ bytes: [UInt8], count: Int) throws -> [Int64] {
-        var decoder = try DeltaBinaryPackedDecoder(Buffer(bytes: bytes))
+        var decoder = try DeltaBinaryPackedDecoder(exactBuffer(bytes))
         var out = [Int64](repeating: 0, count: count)
         try out.withUnsafeMutableBufferPointer { try decoder.decode(into: $0) }
         return out
@@ -28,7 +28,7 @@ import Testing
         // Block: min delta 1 (zigzag 2), bit width 0, no data.
         let bytes: [UInt8] = [8, 1, 5, 2, 2, 0]
         #expect(try decode64(bytes, count: 5) == [1, 2, 3, 4, 5])
-        var decoder = try DeltaBinaryPackedDecoder(Buffer(bytes: bytes + [0xAA]))
+        var decoder = try DeltaBinaryPackedDecoder(exactBuffer(bytes + [0xAA]))
         #expect(decoder.valueCount == 5)
         #expect(try decoder.skipToEnd() == bytes.count)
     }
@@ -39,7 +39,7 @@ import Testing
         // Block: min delta -2 (zigzag 3), bit width 2, relative deltas 0 0 0 3 3 3 3 (+ padding 0).
         let bytes: [UInt8] = [8, 1, 8, 14, 3, 2, 0b1100_0000, 0b0011_1111]
         #expect(try decode64(bytes, count: 8) == [7, 5, 3, 1, 2, 3, 4, 5])
-        var decoder = try DeltaBinaryPackedDecoder(Buffer(bytes: bytes))
+        var decoder = try DeltaBinaryPackedDecoder(exactBuffer(bytes))
         var out32 = [Int32](repeating: 0, count: 8)
         try out32.withUnsafeMutableBufferPointer { try decoder.decode(into: $0) }
         #expect(out32 == [7, 5, 3, 1, 2, 3, 4, 5])
@@ -56,7 +56,7 @@ import Testing
     func check64(_ values: [Int64], using rng: inout SeededGenerator) throws {
         let bytes = encode(values)
         #expect(bytes.count <= DeltaBinaryPackedEncoder.maxEncodedByteCount(count: values.count, bitWidth: 64))
-        var decoder = try DeltaBinaryPackedDecoder(Buffer(bytes: bytes + [0xFF, 0xFF]))
+        var decoder = try DeltaBinaryPackedDecoder(exactBuffer(bytes + [0xFF, 0xFF]))
         #expect(decoder.valueCount == values.count)
         var probe = decoder
         #expect(try probe.skipToEnd() == bytes.count)
@@ -69,12 +69,12 @@ import Testing
 
     func check32(_ values: [Int32], using rng: inout SeededGenerator) throws {
         let bytes = encode(values)
-        var decoder = try DeltaBinaryPackedDecoder(Buffer(bytes: bytes))
+        var decoder = try DeltaBinaryPackedDecoder(exactBuffer(bytes))
         let out = BufferBuilder()
         for n in randomBatches(total: values.count, using: &rng) { try decoder.decodeInt32(count: n, into: out) }
         #expect(out.takeValues(as: Int32.self) == values)
         // Int32 data never needs more than 32 bits per delta.
-        var probe = try DeltaBinaryPackedDecoder(Buffer(bytes: bytes))
+        var probe = try DeltaBinaryPackedDecoder(exactBuffer(bytes))
         _ = try probe.skipToEnd()
     }
 
@@ -124,7 +124,7 @@ import Testing
         #expect(throws: ParquetError.self) { try decode64([8, 1, 2, 0, 0, 65] + [UInt8](repeating: 0, count: 80), count: 2) }
         let wide: [UInt8] = [8, 1, 2, 0, 0, 33] + [UInt8](repeating: 0, count: 40)
         #expect(try decode64(wide, count: 2) == [0, 0])
-        var decoder = try DeltaBinaryPackedDecoder(Buffer(bytes: wide))
+        var decoder = try DeltaBinaryPackedDecoder(exactBuffer(wide))
         #expect(throws: ParquetError.self) {
             var out = [Int32](repeating: 0, count: 2)
             try out.withUnsafeMutableBufferPointer { try decoder.decode(into: $0) }
@@ -143,10 +143,10 @@ import Testing
         // More values requested than declared.
         #expect(throws: ParquetError.self) { try decode64([8, 1, 1, 0], count: 2) }
         // Huge declared count is fine until values are asked for.
-        var huge = try DeltaBinaryPackedDecoder(Buffer(bytes: [8, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0x07, 0]))
+        var huge = try DeltaBinaryPackedDecoder(exactBuffer([8, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0x07, 0]))
         #expect(huge.valueCount == Int(Int32.max))
         #expect(throws: ParquetError.self) { _ = try huge.skipToEnd() }
-        #expect(throws: ParquetError.self) { try DeltaBinaryPackedDecoder(Buffer(bytes: [8, 1, 0x80, 0x80, 0x80, 0x80, 0x10, 0])) }
+        #expect(throws: ParquetError.self) { try DeltaBinaryPackedDecoder(exactBuffer([8, 1, 0x80, 0x80, 0x80, 0x80, 0x10, 0])) }
     }
 
     @Test func randomGarbageNeverCrashes() {
@@ -155,7 +155,7 @@ import Testing
             var bytes = (0..<Int.random(in: 0...60, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             if bytes.count > 4 && Bool.random(using: &rng) { bytes[0] = 8; bytes[1] = 1; bytes[2] = UInt8.random(in: 0...40, using: &rng) }
             _ = try? decode64(bytes, count: Int.random(in: 0...50, using: &rng))
-            if var d = try? DeltaBinaryPackedDecoder(Buffer(bytes: bytes)) { _ = try? d.skipToEnd() }
+            if var d = try? DeltaBinaryPackedDecoder(exactBuffer(bytes)) { _ = try? d.skipToEnd() }
         }
     }
 }

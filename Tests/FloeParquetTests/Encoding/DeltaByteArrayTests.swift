@@ -50,7 +50,7 @@ import Testing
         let values = ["Hello", "World", "Foobar", "ABCDEF"].map(bytes)
         let encoded = try encodeDLBA(values)
         #expect(encoded == encodeLengths([5, 5, 6, 6]) + bytes("HelloWorldFoobarABCDEF"))
-        var decoder = try DeltaLengthByteArrayDecoder(Buffer(bytes: encoded + [0xEE]))
+        var decoder = try DeltaLengthByteArrayDecoder(exactBuffer(encoded + [0xEE]))
         var rng = SeededGenerator(seed: 1)
         #expect(try decodeAll(&decoder, count: 4, using: &rng) { try $0.decode(count: $1, offsets: $2, data: $3) } == values)
         #expect(decoder.consumedByteCount == encoded.count)
@@ -61,7 +61,7 @@ import Testing
         let values = ["axis", "axle", "babble", "babyhood"].map(bytes)
         let encoded = try encodeDBA(values)
         #expect(encoded == encodeLengths([0, 2, 0, 3]) + encodeLengths([4, 2, 6, 5]) + bytes("axislebabbleyhood"))
-        var decoder = try DeltaByteArrayDecoder(Buffer(bytes: encoded))
+        var decoder = try DeltaByteArrayDecoder(exactBuffer(encoded))
         var rng = SeededGenerator(seed: 2)
         #expect(try decodeAll(&decoder, count: 4, using: &rng) { try $0.decode(count: $1, offsets: $2, data: $3) } == values)
     }
@@ -71,10 +71,10 @@ import Testing
         for count in [0, 1, 2, 100, 5000, 9000] {
             var values = randomStrings(count: count, using: &rng)
             if count == 100 { values = [[UInt8]](repeating: [], count: 100) }
-            var dlba = try DeltaLengthByteArrayDecoder(Buffer(bytes: try encodeDLBA(values)))
+            var dlba = try DeltaLengthByteArrayDecoder(exactBuffer(try encodeDLBA(values)))
             #expect(dlba.valueCount == count)
             #expect(try decodeAll(&dlba, count: count, using: &rng) { try $0.decode(count: $1, offsets: $2, data: $3) } == values)
-            var dba = try DeltaByteArrayDecoder(Buffer(bytes: try encodeDBA(values)))
+            var dba = try DeltaByteArrayDecoder(exactBuffer(try encodeDBA(values)))
             #expect(dba.valueCount == count)
             #expect(try decodeAll(&dba, count: count, using: &rng) { try $0.decode(count: $1, offsets: $2, data: $3) } == values)
             #expect(dba.remaining == 0)
@@ -92,11 +92,11 @@ import Testing
         try flat.withUnsafeBytes { try DeltaByteArrayEncoder.encodeFixedLength($0, byteWidth: width, into: out) }
         let encoded = out.takeBytes()
         #expect(encoded.count < flat.count)
-        var decoder = try DeltaByteArrayDecoder(Buffer(bytes: encoded))
+        var decoder = try DeltaByteArrayDecoder(exactBuffer(encoded))
         let decoded = BufferBuilder()
         for n in randomBatches(total: 3000, using: &rng) { try decoder.decodeFixedLength(count: n, byteWidth: width, into: decoded) }
         #expect(decoded.takeBytes() == flat)
-        var wrong = try DeltaByteArrayDecoder(Buffer(bytes: encoded))
+        var wrong = try DeltaByteArrayDecoder(exactBuffer(encoded))
         #expect(throws: ParquetError.self) { try wrong.decodeFixedLength(count: 1, byteWidth: 5, into: decoded) }
     }
 
@@ -106,26 +106,26 @@ import Testing
         offsets.append(Int32(0))
         // DLBA: lengths longer than the data, negative lengths, more values than declared.
         let long = encodeLengths([3, 10]) + bytes("abcdefgh")
-        var d1 = try DeltaLengthByteArrayDecoder(Buffer(bytes: long))
+        var d1 = try DeltaLengthByteArrayDecoder(exactBuffer(long))
         try d1.decode(count: 0, offsets: offsets, data: data)
         #expect(throws: ParquetError.self) { try d1.decode(count: 2, offsets: offsets, data: data) }
-        var d2 = try DeltaLengthByteArrayDecoder(Buffer(bytes: encodeLengths([2, -1, 2]) + bytes("abcdef")))
+        var d2 = try DeltaLengthByteArrayDecoder(exactBuffer(encodeLengths([2, -1, 2]) + bytes("abcdef")))
         #expect(throws: ParquetError.self) { try d2.decode(count: 3, offsets: offsets, data: data) }
-        var d3 = try DeltaLengthByteArrayDecoder(Buffer(bytes: encodeLengths([1]) + bytes("a")))
+        var d3 = try DeltaLengthByteArrayDecoder(exactBuffer(encodeLengths([1]) + bytes("a")))
         #expect(throws: ParquetError.self) { try d3.decode(count: 2, offsets: offsets, data: data) }
         // DELTA_BYTE_ARRAY: a prefix longer than the previous value (the first value has none).
         let badPrefix = encodeLengths([0, 5]) + encodeLengths([2, 1]) + bytes("abc")
-        var d4 = try DeltaByteArrayDecoder(Buffer(bytes: badPrefix))
+        var d4 = try DeltaByteArrayDecoder(exactBuffer(badPrefix))
         #expect(throws: ParquetError.self) { try d4.decode(count: 2, offsets: offsets, data: data) }
         let firstPrefix = encodeLengths([1]) + encodeLengths([1]) + bytes("a")
-        var d5 = try DeltaByteArrayDecoder(Buffer(bytes: firstPrefix))
+        var d5 = try DeltaByteArrayDecoder(exactBuffer(firstPrefix))
         #expect(throws: ParquetError.self) { try d5.decode(count: 1, offsets: offsets, data: data) }
         let negativePrefix = encodeLengths([0, -1]) + encodeLengths([1, 1]) + bytes("ab")
-        var d6 = try DeltaByteArrayDecoder(Buffer(bytes: negativePrefix))
+        var d6 = try DeltaByteArrayDecoder(exactBuffer(negativePrefix))
         #expect(throws: ParquetError.self) { try d6.decode(count: 2, offsets: offsets, data: data) }
         // Prefix and suffix counts that differ.
         #expect(throws: ParquetError.self) {
-            try DeltaByteArrayDecoder(Buffer(bytes: encodeLengths([0, 1]) + encodeLengths([1]) + bytes("a")))
+            try DeltaByteArrayDecoder(exactBuffer(encodeLengths([0, 1]) + encodeLengths([1]) + bytes("a")))
         }
         #expect(offsets.count == 4)
     }
@@ -138,8 +138,8 @@ import Testing
             let data = BufferBuilder()
             offsets.append(Int32(0))
             let n = Int.random(in: 0...20, using: &rng)
-            if var d = try? DeltaLengthByteArrayDecoder(Buffer(bytes: bytes)) { try? d.decode(count: n, offsets: offsets, data: data) }
-            if var d = try? DeltaByteArrayDecoder(Buffer(bytes: bytes)) { try? d.decode(count: n, offsets: offsets, data: data) }
+            if var d = try? DeltaLengthByteArrayDecoder(exactBuffer(bytes)) { try? d.decode(count: n, offsets: offsets, data: data) }
+            if var d = try? DeltaByteArrayDecoder(exactBuffer(bytes)) { try? d.decode(count: n, offsets: offsets, data: data) }
         }
     }
 }

@@ -156,7 +156,7 @@ import Testing
         }
         #expect(out.count == 0)
         // A repeated run of an out-of-range index, through the fused path.
-        var decoder = try RLEHybridDecoder(dictionaryIndices: Buffer(bytes: [2, 20, 3]))
+        var decoder = try RLEHybridDecoder(dictionaryIndices: exactBuffer([2, 20, 3]))
         #expect(throws: ParquetError.self) {
             try dictionary.withUnsafeBytes {
                 try DictionaryDecoder.decode(count: 10, indices: &decoder, dictionary: $0, byteWidth: 4, into: out)

@@ -73,3 +73,7 @@ func strings(offsets: [Int32], data: [UInt8]) -> [[UInt8]] {
     guard offsets.count > 1 else { return [] }
     return (0..<(offsets.count - 1)).map { Array(data[Int(offsets[$0])..<Int(offsets[$0 + 1])]) }
 }
+
+/// A buffer holding exactly `bytes` in an allocation of exactly that size, so that an address
+/// sanitizer run catches any read past the end.
+func exactBuffer(_ bytes: [UInt8]) -> Buffer { Buffer(values: bytes) }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct RLEHybridTests {
     func decode(_ bytes: [UInt8], bitWidth: Int, count: Int) throws -> [Int32] {
-        var decoder = try RLEHybridDecoder(Buffer(bytes: bytes), bitWidth: bitWidth)
+        var decoder = try RLEHybridDecoder(exactBuffer(bytes), bitWidth: bitWidth)
         var out = [Int32](repeating: -1, count: count)
         try out.withUnsafeMutableBufferPointer { try decoder.decode(into: $0) }
         return out
@@ -58,13 +58,13 @@ import Testing
             let encoded = try encode(values, bitWidth: bitWidth)
             #expect(encoded.count <= RLEHybridEncoder.maxEncodedByteCount(count: count, bitWidth: bitWidth))
             // Decode in random batches so runs and groups span batch boundaries.
-            var decoder = try RLEHybridDecoder(Buffer(bytes: encoded), bitWidth: bitWidth)
+            var decoder = try RLEHybridDecoder(exactBuffer(encoded), bitWidth: bitWidth)
             let builder = BufferBuilder()
             for n in randomBatches(total: count, using: &rng) { try decoder.decode(count: n, into: builder) }
             #expect(builder.takeValues(as: Int32.self) == values)
             // Asking for more than there is throws (the final group's padding is not handed out
             // past a group boundary).
-            var full = try RLEHybridDecoder(Buffer(bytes: encoded), bitWidth: bitWidth)
+            var full = try RLEHybridDecoder(exactBuffer(encoded), bitWidth: bitWidth)
             try full.skip(count: count - count % 8)
             #expect(throws: ParquetError.self) { try full.skip(count: 9) }
         }
@@ -80,7 +80,7 @@ import Testing
         let length = Int(bytes[0]) | Int(bytes[1]) << 8
         #expect(length == bytes.count - 4)
         bytes += [9, 9, 9]  // the next section of the page
-        var decoder = try RLEHybridDecoder(lengthPrefixed: Buffer(bytes: bytes), bitWidth: 1)
+        var decoder = try RLEHybridDecoder(lengthPrefixed: exactBuffer(bytes), bitWidth: 1)
         #expect(decoder.encodedByteCount == 4 + length)
         var decoded = [Int32](repeating: 0, count: values.count)
         try decoded.withUnsafeMutableBufferPointer { try decoder.decode(into: $0) }
@@ -100,7 +100,7 @@ import Testing
     @Test func malformedInput() throws {
         #expect(throws: ParquetError.self) { try RLEHybridDecoder(Buffer(), bitWidth: 33) }
         #expect(throws: ParquetError.self) { try RLEHybridDecoder(Buffer(), bitWidth: -1) }
-        #expect(throws: ParquetError.self) { try RLEHybridDecoder(dictionaryIndices: Buffer(bytes: [33, 0])) }
+        #expect(throws: ParquetError.self) { try RLEHybridDecoder(dictionaryIndices: exactBuffer([33, 0])) }
         // Exhausted data.
         #expect(throws: ParquetError.self) { try decode([], bitWidth: 3, count: 1) }
         #expect(throws: ParquetError.self) { try decode([4, 1], bitWidth: 3, count: 3) }
@@ -111,10 +111,10 @@ import Testing
         #expect(throws: ParquetError.self) { try decode([0x80, 0x80, 0x80, 0x80, 0x80, 0x80], bitWidth: 3, count: 1) }
         #expect(throws: ParquetError.self) { try decode([0xFF, 0xFF, 0xFF, 0xFF, 0x7F], bitWidth: 3, count: 1) }
         // Length prefix lying about the data.
-        #expect(throws: ParquetError.self) { try RLEHybridDecoder(lengthPrefixed: Buffer(bytes: [10, 0, 0, 0, 1]), bitWidth: 1) }
-        #expect(throws: ParquetError.self) { try RLEHybridDecoder(lengthPrefixed: Buffer(bytes: [1, 0]), bitWidth: 1) }
+        #expect(throws: ParquetError.self) { try RLEHybridDecoder(lengthPrefixed: exactBuffer([10, 0, 0, 0, 1]), bitWidth: 1) }
+        #expect(throws: ParquetError.self) { try RLEHybridDecoder(lengthPrefixed: exactBuffer([1, 0]), bitWidth: 1) }
         #expect(throws: ParquetError.self) {
-            try RLEHybridDecoder(lengthPrefixed: Buffer(bytes: [0xFF, 0xFF, 0xFF, 0xFF, 1]), bitWidth: 1)
+            try RLEHybridDecoder(lengthPrefixed: exactBuffer([0xFF, 0xFF, 0xFF, 0xFF, 1]), bitWidth: 1)
         }
         // Encoder: values wider than the bit width.
         #expect(throws: ParquetError.self) { try encode([4], bitWidth: 2) }
@@ -130,7 +130,7 @@ import Testing
             let bytes = (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             let width = Int.random(in: 0...32, using: &rng)
             _ = try? decode(bytes, bitWidth: width, count: Int.random(in: 0...200, using: &rng))
-            _ = try? RLEHybridDecoder(lengthPrefixed: Buffer(bytes: bytes), bitWidth: width)
+            _ = try? RLEHybridDecoder(lengthPrefixed: exactBuffer(bytes), bitWidth: width)
         }
     }
 
@@ -140,7 +140,7 @@ import Testing
         let values = (0..<100).map { Int32($0 * 1000) }
         try values.withUnsafeBufferPointer { try RLEHybridEncoder(bitWidth: 17).encode($0, into: out) }
         let bytes = out.takeBytes()
-        var decoder = try RLEHybridDecoder(dictionaryIndices: Buffer(bytes: bytes))
+        var decoder = try RLEHybridDecoder(dictionaryIndices: exactBuffer(bytes))
         #expect(decoder.bitWidth == 17)
         #expect(decoder.encodedByteCount == bytes.count)
         var decoded = [Int32](repeating: 0, count: 100)
@@ -164,7 +164,7 @@ import Testing
             levels.append(contentsOf: repeatElement(v, count: Int.random(in: 1...40, using: &rng)))
         }
         let bytes = try encode(levels, bitWidth: 2)
-        var decoder = try RLEHybridDecoder(Buffer(bytes: bytes), bitWidth: 2)
+        var decoder = try RLEHybridDecoder(exactBuffer(bytes), bitWidth: 2)
         let bitmap = BitmapBuilder()
         let present = try decoder.decodeValidity(count: levels.count, maxDefinitionLevel: 2, into: bitmap)
         #expect(present == levels.filter { $0 == 2 }.count)
@@ -172,7 +172,7 @@ import Testing
         for i in 0..<levels.count { #expect(bits.bit(at: i) == (levels[i] == 2)) }
 
         // The same into a BufferBuilder bitmap, in batches starting mid-byte.
-        var again = try RLEHybridDecoder(Buffer(bytes: bytes), bitWidth: 2)
+        var again = try RLEHybridDecoder(exactBuffer(bytes), bitWidth: 2)
         let fast = BufferBuilder()
         var bitCount = 0
         var presentAgain = 0
@@ -194,13 +194,13 @@ import Testing
         }
         let encoded = out.takeBytes() + [0xEE]
         let decodedBits = BitmapBuilder()
-        let consumed = try RLEHybridDecoder.decodeBooleans(Buffer(bytes: encoded), count: flags.count, into: decodedBits)
+        let consumed = try RLEHybridDecoder.decodeBooleans(exactBuffer(encoded), count: flags.count, into: decodedBits)
         #expect(consumed == encoded.count - 1)
         let result = decodedBits.finish()
         for i in 0..<flags.count { #expect(result.bit(at: i) == flags[i]) }
         let fastBits = BufferBuilder()
         var flagCount = 0
-        let consumedAgain = try RLEHybridDecoder.decodeBooleans(Buffer(bytes: encoded), count: flags.count,
+        let consumedAgain = try RLEHybridDecoder.decodeBooleans(exactBuffer(encoded), count: flags.count,
                                                                into: fastBits, bitCount: &flagCount)
         #expect(consumedAgain == consumed && flagCount == flags.count)
         #expect(fastBits.takeBytes() == result.bytes)
