@@ -16,6 +16,17 @@ enum DictionaryDecoder {
     /// Values gathered per chunk by the fused decoders.
     static let chunkSize = 4096
 
+    /// Checks that every index is in `0 ..< dictionarySize`, for readers that keep the indices
+    /// (an Arrow dictionary column) instead of gathering.
+    static func checkIndices(_ indices: UnsafeBufferPointer<Int32>, dictionarySize: Int) throws {
+        var largest: UInt32 = 0
+        for index in indices { largest = Swift.max(largest, UInt32(bitPattern: index)) }
+        guard indices.isEmpty || Int(largest) < dictionarySize else {
+            throw ParquetError.corrupt(
+                "dictionary index \(Int32(bitPattern: largest)) out of range for a dictionary of \(dictionarySize) values")
+        }
+    }
+
     // MARK: Fixed width
 
     /// Appends `dictionary[indices[i]]` for every index to `out`; values are `byteWidth` bytes.

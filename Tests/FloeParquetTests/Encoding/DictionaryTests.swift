@@ -155,6 +155,11 @@ import Testing
             }
         }
         #expect(out.count == 0)
+        try [Int32(0), 2, 1].withUnsafeBufferPointer { try DictionaryDecoder.checkIndices($0, dictionarySize: 3) }
+        try [Int32]().withUnsafeBufferPointer { try DictionaryDecoder.checkIndices($0, dictionarySize: 0) }
+        for bad: [Int32] in [[0, 3], [-1], [Int32.min, 0]] {
+            #expect(throws: ParquetError.self) { try bad.withUnsafeBufferPointer { try DictionaryDecoder.checkIndices($0, dictionarySize: 3) } }
+        }
         // A repeated run of an out-of-range index, through the fused path.
         var decoder = try RLEHybridDecoder(dictionaryIndices: exactBuffer([2, 20, 3]))
         #expect(throws: ParquetError.self) {
