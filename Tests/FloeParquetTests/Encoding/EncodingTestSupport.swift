@@ -1,5 +1,9 @@
 import FloeColumnar
+import Testing
 @testable import FloeParquet
+
+/// The parent suite of every encoding test, so that `swift test --filter Encoding` selects them.
+@Suite enum EncodingTests {}
 
 /// SplitMix64: a small deterministic generator so that every test run sees the same data.
 struct SeededGenerator: RandomNumberGenerator {
