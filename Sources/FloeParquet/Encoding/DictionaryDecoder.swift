@@ -16,6 +16,17 @@ enum DictionaryDecoder {
     /// Values gathered per chunk by the fused decoders.
     static let chunkSize = 4096
 
+    /// Checks that every index is in `0 ..< dictionarySize`, for readers that keep the indices
+    /// (an Arrow dictionary column) instead of gathering.
+    static func checkIndices(_ indices: UnsafeBufferPointer<Int32>, dictionarySize: Int) throws {
+        var largest: UInt32 = 0
+        for index in indices { largest = Swift.max(largest, UInt32(bitPattern: index)) }
+        guard indices.isEmpty || Int(largest) < dictionarySize else {
+            throw ParquetError.corrupt(
+                "dictionary index \(Int32(bitPattern: largest)) out of range for a dictionary of \(dictionarySize) values")
+        }
+    }
+
     // MARK: Fixed width
 
     /// Appends `dictionary[indices[i]]` for every index to `out`; values are `byteWidth` bytes.
@@ -74,23 +85,14 @@ enum DictionaryDecoder {
                        byteWidth: Int, into out: BufferBuilder) throws {
         guard byteWidth > 0 else { throw ParquetError(.internalError, "dictionary byte width \(byteWidth)") }
         let size = dictionary.count / byteWidth
-        var remaining = count
-        try withUnsafeTemporaryAllocation(of: Int32.self, capacity: chunkSize) { scratch in
-            guard let s = scratch.baseAddress else { return }
-            while remaining > 0 {
-                if let run = try decoder.nextRepeated(limit: remaining) {
-                    let j = try check(Int32(bitPattern: run.value), size)
-                    try fill(dictionary, index: j, byteWidth: byteWidth, count: run.count, into: out)
-                    remaining -= run.count
-                } else {
-                    let n = Swift.min(decoder.literalValuesLeft, remaining, chunkSize)
-                    try decoder.decode(into: UnsafeMutableBufferPointer(start: s, count: n))
-                    try gather(indices: UnsafeBufferPointer(start: s, count: n), dictionary: dictionary,
-                               byteWidth: byteWidth, into: out)
-                    remaining -= n
-                }
-            }
-        }
+        try decoder.decodeRuns(count: count, repeated: { value, n in
+            let j = try check(Int32(bitPattern: value), size)
+            try fill(dictionary, index: j, byteWidth: byteWidth, count: n, into: out)
+        }, literal: { values, n in
+            let indices = UnsafeRawPointer(values).assumingMemoryBound(to: Int32.self)
+            try gather(indices: UnsafeBufferPointer(start: indices, count: n), dictionary: dictionary,
+                       byteWidth: byteWidth, into: out)
+        })
     }
 
     private static func fill(_ dictionary: UnsafeRawBufferPointer, index: Int, byteWidth: Int, count: Int,

@@ -55,6 +55,22 @@ enum PlainDecoder {
         return (bitOffset + count + 7) / 8
     }
 
+    /// Appends `count` BOOLEAN values (bit-packed LSB-first) starting at bit `bitOffset` of
+    /// `source` to the LSB-first bitmap in `bitmap`, which holds `bitCount` bits (see
+    /// ``PackedBits``): a bit-block copy. Returns `(bitOffset + count + 7) / 8` like the
+    /// ``BitmapBuilder`` form.
+    static func decodeBooleans(_ source: UnsafeRawBufferPointer, bitOffset: Int = 0, count: Int,
+                               into bitmap: BufferBuilder, bitCount: inout Int) throws -> Int {
+        guard count >= 0, bitOffset >= 0 else { throw ParquetError.corrupt("negative PLAIN BOOLEAN count") }
+        guard bitOffset + count <= source.count * 8 else {
+            throw ParquetError.corrupt("PLAIN BOOLEAN data truncated: \(count) values at bit \(bitOffset), \(source.count) bytes")
+        }
+        if count > 0, let base = source.baseAddress {
+            PackedBits.append(base, bitOffset: bitOffset, count: count, to: bitmap, bitCount: &bitCount)
+        }
+        return (bitOffset + count + 7) / 8
+    }
+
     /// Julian day number of 1970-01-01.
     static let julianDayOfUnixEpoch: Int64 = 2_440_588
     /// Nanoseconds per day.

@@ -150,6 +150,48 @@ struct RLEHybridDecoder {
 
     // MARK: Run-level access for fused consumers
 
+    /// The most bit-packed values ``decodeRuns(count:repeated:literal:)`` hands over at once.
+    static let runChunk = 1024
+
+    /// Decodes `count` values run by run, within one access to the data: `repeated(value, n)` for
+    /// `n` repeats of one value, `literal(values, n)` for `n` (at most ``runChunk``) bit-packed
+    /// values unpacked into scratch memory valid only during the call. The closures must not use
+    /// this decoder.
+    @inline(__always)
+    mutating func decodeRuns(count: Int, repeated: (UInt32, Int) throws -> Void,
+                             literal: (UnsafePointer<UInt32>, Int) throws -> Void) throws {
+        guard count > 0 else { return }
+        let data = self.data
+        let chunk = Self.runChunk
+        try withUnsafeTemporaryAllocation(of: UInt32.self, capacity: chunk) { scratch in
+            guard let values = scratch.baseAddress else { return }
+            try data.withUnsafeBytes { raw in
+                var left = count
+                while left > 0 {
+                    if repeatCount > 0 {
+                        let n = Swift.min(repeatCount, left)
+                        repeatCount -= n
+                        left -= n
+                        try repeated(repeatedValue, n)
+                    } else if literalIndex < literalCount {
+                        let n = Swift.min(literalCount - literalIndex, left, chunk)
+                        if let base = raw.baseAddress {
+                            BitPacking.unpack32(base + literalStart, readable: raw.count - literalStart,
+                                                firstValue: literalIndex, into: values, count: n, bitWidth: bitWidth)
+                        } else {
+                            values.initialize(repeating: 0, count: n)
+                        }
+                        literalIndex += n
+                        left -= n
+                        try literal(values, n)
+                    } else {
+                        try readRunHeader(raw, missing: left)
+                    }
+                }
+            }
+        }
+    }
+
     /// Makes sure the decoder stands inside a run with at least one value left, reading run
     /// headers as needed; throws if the data ends first. `missing` is for the error message.
     mutating func prepareRun(missing: Int) throws {

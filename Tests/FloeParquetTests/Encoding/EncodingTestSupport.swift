@@ -1,5 +1,9 @@
 import FloeColumnar
+import Testing
 @testable import FloeParquet
+
+/// The parent suite of every encoding test, so that `swift test --filter Encoding` selects them.
+@Suite enum EncodingTests {}
 
 /// SplitMix64: a small deterministic generator so that every test run sees the same data.
 struct SeededGenerator: RandomNumberGenerator {
@@ -73,3 +77,7 @@ func strings(offsets: [Int32], data: [UInt8]) -> [[UInt8]] {
     guard offsets.count > 1 else { return [] }
     return (0..<(offsets.count - 1)).map { Array(data[Int(offsets[$0])..<Int(offsets[$0 + 1])]) }
 }
+
+/// A buffer holding exactly `bytes` in an allocation of exactly that size, so that an address
+/// sanitizer run catches any read past the end.
+func exactBuffer(_ bytes: [UInt8]) -> Buffer { Buffer(values: bytes) }
