@@ -125,7 +125,22 @@ func parquetBenchmark(_ args: [String]) throws {
     for r in ratios { print(r) }
 }
 
+/// Keeps freed large blocks in the heap for reuse instead of returning them to the OS after every
+/// row group (pyarrow gets the same effect from its jemalloc/mimalloc pool).
+func tuneAllocator() {
+    #if canImport(Glibc)
+    let mmapThreshold: Int32 = -3, trimThreshold: Int32 = -1 // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD in <malloc.h>
+    _ = glibcMallopt(mmapThreshold, 1 << 30)
+    _ = glibcMallopt(trimThreshold, 1 << 30)
+    #endif
+}
+
+#if canImport(Glibc)
+@_silgen_name("mallopt") func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
+
 func main() throws {
+    tuneAllocator()
     let args = Array(CommandLine.arguments.dropFirst())
     switch args.first {
     case "parquet":

@@ -6,11 +6,11 @@ public final class BitmapBuilder {
     /// The number of bits appended so far.
     @usableFromInline var _count: Int = 0
     /// The number of bits appended so far.
-    public var count: Int { _count }
+    @inlinable public var count: Int { _count }
     /// The number of `true` bits appended so far.
     @usableFromInline var _trueCount: Int = 0
     /// The number of `true` bits appended so far.
-    public var trueCount: Int { _trueCount }
+    @inlinable public var trueCount: Int { _trueCount }
 
     /// A builder with room for `capacity` bits before it grows.
     public init(capacity: Int = 512) {
@@ -20,9 +20,11 @@ public final class BitmapBuilder {
     /// Appends one bit.
     @inlinable
     public func append(_ bit: Bool) {
-        if count & 7 == 0 { bytes.append(UInt8(0)) }
+        let n = _count
+        if n & 7 == 0 { bytes.append(UInt8(0)) }
         if bit {
-            bytes.withUnsafeMutableBytes { $0[count >> 3] |= UInt8(1) << UInt8(count & 7) }
+            bytes.pointer.storeBytes(of: bytes.pointer.load(fromByteOffset: n >> 3, as: UInt8.self) | (UInt8(1) << UInt8(n & 7)),
+                                     toByteOffset: n >> 3, as: UInt8.self)
             _trueCount += 1
         }
         _count += 1

@@ -15,7 +15,7 @@ public final class BufferBuilder {
     @usableFromInline var capacity: Int
     @usableFromInline var _count: Int
     /// The number of bytes written so far.
-    public var count: Int { _count }
+    @inlinable public var count: Int { _count }
 
     /// A builder with room for `capacity` bytes before it first grows.
     public init(capacity: Int = 64) {
