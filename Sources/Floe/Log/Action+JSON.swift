@@ -126,7 +126,7 @@ extension Action {
                     f.field("provider", m.format.provider)
                     f.field("options", stringMap: m.format.options)
                 }
-                o.field("schemaString", m.schemaString)
+                o.field("schemaString", m.schemaString.isEmpty ? nil : m.schemaString)
                 o.field("partitionColumns", strings: m.partitionColumns)
                 o.field("configuration", stringMap: m.configuration)
                 o.field("createdTime", m.createdTime)
@@ -339,7 +339,7 @@ extension Metadata {
                             options: try formatReader?.stringMap("options") ?? [:])
         self.init(id: try r.string("id"), name: try r.optionalString("name"),
                   description: try r.optionalString("description"), format: format,
-                  schemaString: try r.string("schemaString"),
+                  schemaString: try r.optionalString("schemaString") ?? "",
                   partitionColumns: try r.stringArray("partitionColumns") ?? [],
                   configuration: try r.stringMap("configuration") ?? [:],
                   createdTime: try r.optionalInt64("createdTime"))

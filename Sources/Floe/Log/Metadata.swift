@@ -25,7 +25,8 @@ public struct Metadata: Sendable, Hashable {
     public var description: String?
     /// The data file format.
     public var format: Format
-    /// The table schema serialized as Delta schema JSON (see ``StructType``).
+    /// The table schema serialized as Delta schema JSON (see ``StructType``). Empty when the
+    /// action had no `schemaString` (some writers omit it in a table's first commit).
     public var schemaString: String
     /// The names of the partition columns, in partition order.
     public var partitionColumns: [String]
@@ -52,6 +53,9 @@ public struct Metadata: Sendable, Hashable {
     ///
     /// - Throws: ``DeltaError/Code/corruptLog`` when the schema JSON is malformed.
     public func schema() throws -> StructType {
-        try StructType(json: schemaString)
+        if schemaString.isEmpty {
+            throw DeltaError(.corruptLog, "the metaData action has no schemaString")
+        }
+        return try StructType(json: schemaString)
     }
 }
