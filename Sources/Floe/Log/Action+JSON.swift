@@ -28,7 +28,7 @@ extension Action {
                 let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<contentEnd])
                 lineStart = lineEnd + 1
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                let context = "\(source) line \(lineNumber)"
+                let context = LogLocation(source: source, line: lineNumber)
                 let value: JSONValue
                 do {
                     value = try JSONValue.parse(line)
@@ -48,7 +48,7 @@ extension Action {
     }
 
     /// Decodes the known actions of one log line (normally exactly one).
-    static func appendActions(from line: JSONObject, context: String, to actions: inout [Action]) throws {
+    static func appendActions(from line: JSONObject, context: LogLocation, to actions: inout [Action]) throws {
         for member in line {
             if case .null = member.value { continue }
             guard let body = member.value.objectValue else {
@@ -82,7 +82,7 @@ extension Action {
     /// - Returns: `nil` when the object holds no known action.
     public static func decode(_ object: JSONObject, context: String = "action") throws -> Action? {
         var actions: [Action] = []
-        try appendActions(from: object, context: context, to: &actions)
+        try appendActions(from: object, context: LogLocation(source: context, line: nil), to: &actions)
         return actions.first
     }
 
@@ -214,12 +214,19 @@ extension DeletionVectorDescriptor {
     }
 }
 
+/// Where an action came from, formatted only when an error message needs it.
+struct LogLocation: CustomStringConvertible {
+    let source: String
+    let line: Int?
+    var description: String { line.map { "\(source) line \($0)" } ?? source }
+}
+
 /// Reads typed fields of one action object, producing errors that name the action, the field and
 /// the log location.
 struct FieldReader {
     let object: JSONObject
     let action: String
-    let context: String
+    let context: LogLocation
 
     func failure(_ field: String, _ problem: String) -> DeltaError {
         DeltaError(.corruptLog, "\(context): '\(action)' action field '\(field)' \(problem)")

@@ -106,7 +106,7 @@ extension Snapshot {
         }
 
         return Snapshot(tableRoot: root, version: segment.version, protocol: protocolAction, metadata: metadata,
-                        schema: schema, activeFiles: replay.activeFiles, tombstones: Array(replay.tombstones.values),
+                        schema: schema, activeFiles: replay.activeFiles, tombstones: replay.tombstones.values.sorted { $0.path < $1.path },
                         setTransactions: replay.transactions,
                         domainMetadata: replay.domains.filter { !$0.value.removed },
                         timestamp: timestamp, commitInfo: commitInfo, logSegment: segment)

@@ -45,23 +45,25 @@ extension Transaction {
             if readSnapshot == nil {
                 throw DeltaError(.tableAlreadyExists, "a Delta table was created concurrently at \(table.root)")
             }
-            // Lost the race for `version`: check the winner, then rebase onto it.
-            let winnerFile = LogFile(entry: FileEntry(path: LogFile.commitPath(version), size: 0, modificationTime: 0))
-            guard let winnerFile else { throw DeltaError(.internalError, "cannot name commit \(version)") }
-            let winner = try Snapshot.readCommit(winnerFile, storage: storage)
-            try checkConflicts(with: winner, version: version)
-            if isInCommitTimestampEnabledAfterCommit {
-                var ict: Int64?
-                for case .commitInfo(let info) in winner { ict = info.inCommitTimestamp; break }
-                if let ict {
-                    previousTimestamp = ict
-                } else if let entry = try storage.entry(at: winnerFile.entry.path) {
-                    previousTimestamp = entry.modificationTime
+            // Lost the race for `version`: check the winner and any later commits, then rebase.
+            repeat {
+                let winnerPath = LogFile.commitPath(version)
+                guard let winnerFile = LogFile(entry: FileEntry(path: winnerPath, size: 0, modificationTime: 0)) else {
+                    throw DeltaError(.internalError, "cannot name commit \(version)")
                 }
-            } else {
-                previousTimestamp = nil
-            }
-            version += 1
+                let winner = try Snapshot.readCommit(winnerFile, storage: storage)
+                try checkConflicts(with: winner, version: version)
+                if isInCommitTimestampEnabledAfterCommit {
+                    var ict: Int64?
+                    for case .commitInfo(let info) in winner { ict = info.inCommitTimestamp; break }
+                    if let ict {
+                        previousTimestamp = ict
+                    } else if let entry = try storage.entry(at: winnerPath) {
+                        previousTimestamp = entry.modificationTime
+                    }
+                }
+                version += 1
+            } while try storage.entry(at: LogFile.commitPath(version)) != nil
             retries += 1
             let elapsed = clock.now - start
             if elapsed >= options.timeout {
