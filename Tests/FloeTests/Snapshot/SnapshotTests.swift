@@ -247,3 +247,34 @@ struct LogSegmentTests {
         #expect(snapshot.activeFiles.map(\.path) == ["only.parquet", "f4.parquet"])
     }
 }
+
+@Suite("Checkpoint actions")
+struct CheckpointActionTests {
+    @Test("checkpoint actions hold the reconciled state and unexpired tombstones")
+    func checkpointActions() throws {
+        let root = try Fixtures.scratchDirectory("ckpt")
+        defer { Fixtures.remove(root) }
+        let table = Table(path: root)
+        try table.create(schema: testSchema, configuration: ["delta.deletedFileRetentionDuration": "interval 2 days"])
+        var t1 = try table.transaction()
+        t1.add(makeFile("a.parquet"))
+        t1.add(makeFile("b.parquet"))
+        t1.setTransaction(appID: "app", version: 3)
+        try t1.commit()
+        var t2 = try table.transaction(operation: "DELETE")
+        t2.remove(RemoveFile(path: "a.parquet", deletionTimestamp: 10_000, stats: "{}"))
+        t2.remove(RemoveFile(path: "old.parquet", deletionTimestamp: 1_000))
+        try t2.commit()
+        let snapshot = try table.snapshot()
+        #expect(try snapshot.tombstoneRetention() == 2 * 24 * 3600 * 1000)
+        let actions = try snapshot.checkpointActions(now: 2 * 24 * 3600 * 1000 + 5_000)
+        #expect(actions.count == 5)
+        #expect(actions.contains(.txn(SetTransaction(appID: "app", version: 3, lastUpdated: snapshot.setTransactions["app"]?.lastUpdated))))
+        let removes = actions.compactMap { if case .remove(let r) = $0 { r } else { nil } }
+        #expect(removes.map(\.path) == ["a.parquet"])
+        #expect(removes.first?.stats == nil && removes.first?.dataChange == false)
+        #expect(Snapshot.parseInterval("interval 1 week") == Int64(604_800_000))
+        #expect(Snapshot.parseInterval("168 hours") == Int64(604_800_000))
+        #expect(Snapshot.parseInterval("interval x days") == nil)
+    }
+}
