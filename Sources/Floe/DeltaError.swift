@@ -17,6 +17,7 @@ public struct DeltaError: Error, Sendable, CustomStringConvertible {
         /// Creates a code with the given identifier.
         public init(_ rawValue: String) { self.rawValue = rawValue }
 
+        /// The code's identifier.
         public var description: String { rawValue }
 
         /// There is no Delta table (no `_delta_log` with a commit or checkpoint) at the location.
@@ -64,6 +65,7 @@ public struct DeltaError: Error, Sendable, CustomStringConvertible {
         self.underlying = underlying
     }
 
+    /// `code: message`, followed by the underlying error in parentheses when there is one.
     public var description: String {
         var text = "\(code): \(message)"
         if let underlying { text += " (\(underlying))" }

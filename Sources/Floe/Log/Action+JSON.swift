@@ -98,7 +98,7 @@ extension Action {
 
     /// The contents of a commit file holding `actions`, one per line, each line ending in `\n`.
     public static func commitFileContents(_ actions: [Action], partitionColumns: [String] = []) -> [UInt8] {
-        var writer = JSONWriter()
+        var writer = JSONWriter(capacity: actions.count * 256)
         for action in actions {
             action.write(to: &writer, partitionColumns: partitionColumns)
             writer.bytes.append(0x0A)
@@ -107,8 +107,7 @@ extension Action {
     }
 
     func write(to writer: inout JSONWriter, partitionColumns: [String]) {
-        var outer = JSONObjectWriter(into: writer)
-        writer = JSONWriter()
+        var outer = JSONObjectWriter(taking: &writer)
         switch self {
         case .protocol(let p):
             outer.object("protocol") { o in

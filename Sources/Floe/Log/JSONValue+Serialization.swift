@@ -7,7 +7,9 @@ struct JSONWriter {
     /// The JSON text written so far.
     var bytes: [UInt8] = []
 
-    init() { bytes.reserveCapacity(256) }
+    init() {}
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
     mutating func raw(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
@@ -70,13 +72,23 @@ struct JSONWriter {
 /// Builds one JSON object member by member, in the order the members are added.
 ///
 /// Optional members whose value is `nil` are omitted, which is how Spark and delta-rs write
-/// absent optional fields.
+/// absent optional fields. The writer takes over the caller's buffer (see ``init(taking:)``) so
+/// appending never copies what was written before.
 struct JSONObjectWriter {
     var writer: JSONWriter
     private var first = true
 
-    init(into writer: JSONWriter = JSONWriter()) {
-        self.writer = writer
+    /// Starts an object in a fresh buffer.
+    init() {
+        writer = JSONWriter(capacity: 128)
+        writer.bytes.append(UInt8(ascii: "{"))
+    }
+
+    /// Starts an object at the end of `writer`'s buffer, taking the buffer over (leaving `writer`
+    /// empty); ``finish()`` hands it back.
+    init(taking writer: inout JSONWriter) {
+        self.writer = JSONWriter()
+        swap(&self.writer, &writer)
         self.writer.bytes.append(UInt8(ascii: "{"))
     }
 
@@ -164,8 +176,7 @@ struct JSONObjectWriter {
     /// Writes a nested object produced by `body`.
     mutating func object(_ name: String, _ body: (inout JSONObjectWriter) -> Void) {
         key(name)
-        var nested = JSONObjectWriter(into: writer)
-        writer = JSONWriter()
+        var nested = JSONObjectWriter(taking: &writer)
         body(&nested)
         writer = nested.finish()
     }

@@ -97,6 +97,7 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// The value as a double.
     public var doubleValue: Double? { Double(text) }
 
+    /// The literal text.
     public var description: String { text }
 }
 
@@ -122,6 +123,7 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// Creates an object from members in the given order.
     public init(_ members: [Member]) { self.members = members }
 
+    /// Creates an object with the literal's members in order.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         members = elements.map { Member(key: $0.0, value: $0.1) }
     }
@@ -164,14 +166,17 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         members.append(Member(key: key, value: value))
     }
 
+    /// Iterates over the members in document order.
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
 
+    /// Whether both objects have the same keys with equal values, in any order.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.members.count == rhs.members.count else { return false }
         for member in lhs.members where rhs[member.key] != member.value { return false }
         return true
     }
 
+    /// Hashes the members independently of their order.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(members.count)
         var sum = 0

@@ -10,8 +10,10 @@ public struct TableFeature: RawRepresentable, Hashable, Sendable, ExpressibleByS
     /// Creates a feature from its log name.
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// Creates a feature from its log name.
     public init(stringLiteral value: String) { self.rawValue = value }
 
+    /// The feature name.
     public var description: String { rawValue }
 
     /// Append-only tables (writer).

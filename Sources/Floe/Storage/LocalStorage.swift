@@ -33,6 +33,7 @@ public struct LocalStorage: LogStorage {
         self.root = Self.normalize(absolute: path)
     }
 
+    /// The absolute root path.
     public var rootDescription: String { root }
 
     static func normalize(absolute path: String) -> String {
@@ -73,6 +74,7 @@ public struct LocalStorage: LogStorage {
         return (root == "/" ? "" : root) + "/" + parts.joined(separator: "/")
     }
 
+    /// Lists a directory with `readdir` and `stat`; see ``LogStorage/list(directory:prefix:startingAt:)``.
     public func list(directory: String, prefix: String, startingAt: String?) throws -> [FileEntry] {
         let dirPath = try absolutePath(directory)
         guard let dir = opendir(dirPath) else {
@@ -104,6 +106,7 @@ public struct LocalStorage: LogStorage {
         return entries
     }
 
+    /// Reads a whole file; a missing file is ``DeltaError/Code/fileNotFound``.
     public func read(_ path: String) throws -> [UInt8] {
         let absolute = try absolutePath(path)
         let fd = open(absolute, O_RDONLY | O_CLOEXEC)
@@ -130,6 +133,7 @@ public struct LocalStorage: LogStorage {
         return result
     }
 
+    /// Publishes a file with temp file, `fsync`, `link(2)`, `unlink` and directory `fsync`; `EEXIST` from `link` gives ``PutOutcome/alreadyExists``.
     public func writeIfAbsent(_ path: String, contents: [UInt8]) throws -> PutOutcome {
         let absolute = try absolutePath(path)
         let directory = Self.parent(of: absolute)
@@ -146,6 +150,7 @@ public struct LocalStorage: LogStorage {
         return .written
     }
 
+    /// Replaces a file with temp file, `fsync`, `rename(2)` and directory `fsync`.
     public func write(_ path: String, contents: [UInt8]) throws {
         let absolute = try absolutePath(path)
         let directory = Self.parent(of: absolute)
@@ -159,6 +164,7 @@ public struct LocalStorage: LogStorage {
         try Self.syncDirectory(directory)
     }
 
+    /// Unlinks a file; a missing file is not an error.
     public func delete(_ path: String) throws {
         let absolute = try absolutePath(path)
         if unlink(absolute) != 0 {
@@ -168,6 +174,7 @@ public struct LocalStorage: LogStorage {
         }
     }
 
+    /// `stat`s a path; `nil` when nothing exists there.
     public func entry(at path: String) throws -> FileEntry? {
         let absolute = try absolutePath(path)
         var info = stat()
