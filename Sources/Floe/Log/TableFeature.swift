@@ -77,7 +77,8 @@ public struct TableFeature: RawRepresentable, Hashable, Sendable, ExpressibleByS
 
     /// Writer features Floe's transactions know how to honour.
     ///
-    /// `appendOnly` is enforced, `inCommitTimestamp` written, `domainMetadata` reconciled;
+    /// `appendOnly` is enforced, `inCommitTimestamp` written, `domainMetadata` reconciled,
+    /// type changes recorded in `delta.typeChanges` by schema merging;
     /// `invariants`, `checkConstraints`, `generatedColumns` and `changeDataFeed` are accepted while
     /// the table does not use them (no `delta.invariants` metadata, no `delta.constraints.*`
     /// properties, no generation expressions, change data feed not enabled — see
@@ -85,5 +86,6 @@ public struct TableFeature: RawRepresentable, Hashable, Sendable, ExpressibleByS
     public static let supportedWriterFeatures: Set<TableFeature> = [
         .appendOnly, .invariants, .checkConstraints, .generatedColumns, .changeDataFeed, .inCommitTimestamp,
         .domainMetadata, .timestampNtz, .vacuumProtocolCheck, .deletionVectors, .v2Checkpoint,
+        .typeWidening, .typeWideningPreview,
     ]
 }

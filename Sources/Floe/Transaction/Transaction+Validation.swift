@@ -33,17 +33,6 @@ extension Transaction {
         }
     }
 
-    /// The writer features implied by a legacy writer version (2–6).
-    static func legacyWriterFeatures(_ version: Int) -> [TableFeature] {
-        var features: [TableFeature] = []
-        if version >= 2 { features += [.appendOnly, .invariants] }
-        if version >= 3 { features += [.checkConstraints] }
-        if version >= 4 { features += [.changeDataFeed, .generatedColumns] }
-        if version >= 5 { features += [.columnMapping] }
-        if version >= 6 { features += [.identityColumns] }
-        return features
-    }
-
     /// Checks that Floe can honour every writer requirement of protocol `p` for a table with
     /// `metadata`.
     ///
@@ -52,7 +41,7 @@ extension Transaction {
         guard (1...7).contains(p.minWriterVersion) else {
             throw DeltaError(.unsupportedFeature, "table \(table) requires writer version \(p.minWriterVersion); Floe supports writer versions 1 to 7")
         }
-        let features = p.minWriterVersion == 7 ? (p.writerFeatures ?? []) : legacyWriterFeatures(p.minWriterVersion)
+        let features = p.effectiveWriterFeatures
         let unknown = features.filter { !TableFeature.supportedWriterFeatures.contains($0) }
         let schema = try metadata.schema()
 

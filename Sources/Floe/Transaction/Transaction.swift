@@ -104,15 +104,48 @@ public struct Transaction: Sendable {
 
     /// Replaces the table metadata.
     ///
+    /// When the new properties or schema use a feature the protocol does not support yet (e.g.
+    /// `delta.enableInCommitTimestamps`, `delta.appendOnly`, `timestamp_ntz` columns), the protocol
+    /// is upgraded in the same commit (see ``ProtocolAction/supporting(_:)``).
+    ///
     /// - Throws: ``DeltaError/Code/invalidArgument`` when the schema does not parse or a partition
     ///   column is not in it.
     public mutating func updateMetadata(_ metadata: Metadata) throws {
-        let schema = try metadata.schema()
-        try schema.validate()
+        let schema: StructType
+        do {
+            schema = try metadata.schema()
+            try schema.validate()
+        } catch let error as DeltaError {
+            throw DeltaError(.invalidArgument, error.message, underlying: error)
+        }
         for column in metadata.partitionColumns where schema.field(named: column) == nil {
             throw DeltaError(.invalidArgument, "partition column '\(column)' is not in the schema")
         }
         newMetadata = metadata
+        requireFeatures(ProtocolAction.requiredFeatures(metadata: metadata, schema: schema))
+    }
+
+    /// Evolves the table schema to accept `incoming` (see ``StructType/merged(with:options:)``).
+    /// Type widening is allowed only when `delta.enableTypeWidening` is `true`.
+    ///
+    /// - Throws: ``DeltaError/Code/schemaMismatch`` naming the incompatible column.
+    public mutating func mergeSchema(_ incoming: StructType) throws {
+        guard var metadata = effectiveMetadata else {
+            throw DeltaError(.invalidArgument, "the transaction has no table metadata to evolve")
+        }
+        let widening = metadata.configuration["delta.enableTypeWidening"]?.lowercased() == "true"
+        let current = try metadata.schema()
+        let merged = try current.merged(with: incoming, options: SchemaMergeOptions(allowTypeWidening: widening))
+        guard merged != current else { return }
+        metadata.schemaString = merged.jsonString
+        try updateMetadata(metadata)
+    }
+
+    /// Upgrades the protocol written by this transaction so that it supports `features`.
+    mutating func requireFeatures(_ features: [TableFeature]) {
+        guard let current = effectiveProtocol else { return }
+        let upgraded = current.supporting(features)
+        if upgraded != current { newProtocol = upgraded }
     }
 
     /// Replaces the table protocol. Protocol versions and features may only be added, never
@@ -138,7 +171,8 @@ public struct Transaction: Sendable {
         setTransactions[appID] = SetTransaction(appID: appID, version: version, lastUpdated: Self.nowMillis())
     }
 
-    /// Sets the configuration of a user-controlled metadata domain.
+    /// Sets the configuration of a user-controlled metadata domain, adding the `domainMetadata`
+    /// writer feature to the protocol if needed.
     ///
     /// - Throws: ``DeltaError/Code/invalidArgument`` for system domains (names starting `delta.`).
     public mutating func setDomainMetadata(_ domain: String, configuration: String) throws {
@@ -146,6 +180,7 @@ public struct Transaction: Sendable {
             throw DeltaError(.invalidArgument, "metadata domain '\(domain)' is system-controlled and cannot be set by users")
         }
         domainMetadataChanges[domain] = DomainMetadata(domain: domain, configuration: configuration, removed: false)
+        requireFeatures([.domainMetadata])
     }
 
     /// Removes a user-controlled metadata domain (writing a tombstone carrying its last

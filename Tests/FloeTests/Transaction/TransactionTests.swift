@@ -293,3 +293,75 @@ struct TransactionTests {
         #expect(e2.code == .unsupportedFeature && e2.message.contains("delta.constraints.positive"))
     }
 }
+
+@Suite("Protocol upgrades and schema evolution")
+struct ProtocolUpgradeTests {
+    @Test("protocol upgrades keep implied features")
+    func supporting() {
+        let legacy = ProtocolAction(minReaderVersion: 1, minWriterVersion: 2)
+        #expect(legacy.supporting([.appendOnly]) == legacy)
+        #expect(legacy.supporting([.inCommitTimestamp]) == ProtocolAction(minReaderVersion: 1, minWriterVersion: 7, writerFeatures: [.appendOnly, .invariants, .inCommitTimestamp]))
+        #expect(ProtocolAction(minReaderVersion: 2, minWriterVersion: 5).supporting([.deletionVectors])
+                == ProtocolAction(minReaderVersion: 3, minWriterVersion: 7, readerFeatures: [.columnMapping, .deletionVectors],
+                                  writerFeatures: [.appendOnly, .invariants, .checkConstraints, .changeDataFeed, .generatedColumns, .columnMapping, .deletionVectors]))
+    }
+
+    @Test("enabling in-commit timestamps on an existing table records provenance")
+    func enableICT() throws {
+        let root = try Fixtures.scratchDirectory("upgrade")
+        defer { Fixtures.remove(root) }
+        let table = Table(path: root)
+        try table.create(schema: testSchema, options: TableCreationOptions(inCommitTimestamps: false))
+        var append = try table.transaction()
+        append.add(makeFile("a.parquet"))
+        try append.commit()
+        try Fixtures.setModificationTime(root + "/_delta_log/" + LogFile.commitName(0), millis: 1_000_000)
+        try Fixtures.setModificationTime(root + "/_delta_log/" + LogFile.commitName(1), millis: 2_000_000)
+
+        let s1 = try table.snapshot()
+        var enable = table.transaction(from: s1, operation: "SET TBLPROPERTIES")
+        var metadata = s1.metadata
+        metadata.configuration["delta.enableInCommitTimestamps"] = "true"
+        try enable.updateMetadata(metadata)
+        try enable.commit()
+        let s2 = try table.snapshot()
+        #expect(s2.protocol == ProtocolAction(minReaderVersion: 1, minWriterVersion: 7, writerFeatures: [.appendOnly, .invariants, .inCommitTimestamp]))
+        #expect(s2.isInCommitTimestampEnabled)
+        #expect(s2.properties["delta.inCommitTimestampEnablementVersion"] == "2")
+        #expect(s2.properties["delta.inCommitTimestampEnablementTimestamp"] == String(s2.timestamp))
+        #expect(s2.timestamp > 2_000_000)
+        // Time travel uses file times before the enablement and in-commit timestamps after it.
+        #expect(try table.version(atOrBefore: 1_500_000) == 0)
+        #expect(try table.version(atOrBefore: 2_000_000) == 1)
+        #expect(try table.version(atOrBefore: s2.timestamp) == 2)
+        #expect(throws: DeltaError.self) { try table.version(atOrBefore: 999) }
+    }
+
+    @Test("domain metadata upgrades the protocol; schema merge evolves metadata")
+    func domainAndSchema() throws {
+        let root = try Fixtures.scratchDirectory("upgrade")
+        defer { Fixtures.remove(root) }
+        let table = Table(path: root)
+        try table.create(schema: testSchema, options: TableCreationOptions(inCommitTimestamps: false))
+        var t = try table.transaction(operation: "SET DOMAIN")
+        try t.setDomainMetadata("com.example", configuration: "x")
+        try t.commit()
+        #expect(try table.snapshot().protocol.writerFeatures == [.appendOnly, .invariants, .domainMetadata])
+
+        var evolve = try table.transaction(operation: "WRITE")
+        try evolve.mergeSchema(StructType([StructField(name: "id", type: .long), StructField(name: "extra", type: .double)]))
+        evolve.add(makeFile("e.parquet"))
+        try evolve.commit()
+        let snapshot = try table.snapshot()
+        #expect(snapshot.schema.fieldNames == ["id", "p", "extra"])
+        var narrowing = try table.transaction()
+        let error = try #require(throws: DeltaError.self) {
+            try narrowing.mergeSchema(StructType([StructField(name: "extra", type: .string)]))
+        }
+        #expect(error.code == .schemaMismatch && error.message.contains("extra"))
+        var widening = try table.transaction()
+        #expect(throws: DeltaError.self) {
+            try widening.mergeSchema(StructType([StructField(name: "id", type: .decimal(precision: 30, scale: 0))]))
+        }
+    }
+}
