@@ -102,7 +102,7 @@ public struct LocalStorage: LogStorage {
             let path = relativeDir.isEmpty ? name : relativeDir + "/" + name
             entries.append(Self.fileEntry(path: path, info: info))
         }
-        entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        entries.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }  // same directory: path order is name order
         return entries
     }
 
@@ -130,6 +130,36 @@ public struct LocalStorage: LogStorage {
             if n == 0 { break }
             result.append(contentsOf: buffer[0..<n])
         }
+        return result
+    }
+
+    /// Reads a byte range with `pread(2)`.
+    public func read(_ path: String, offset: Int64, length: Int) throws -> [UInt8] {
+        guard offset >= 0, length >= 0 else {
+            throw DeltaError(.invalidArgument, "invalid byte range offset \(offset) length \(length) for \(path)")
+        }
+        let absolute = try absolutePath(path)
+        let fd = open(absolute, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT { throw DeltaError(.fileNotFound, "file \(absolute) does not exist") }
+            throw Self.posixError(code, "cannot open \(absolute)")
+        }
+        defer { close(fd) }
+        var result = [UInt8](repeating: 0, count: length)
+        var filled = 0
+        while filled < length {
+            let n = result.withUnsafeMutableBytes { raw in
+                pread(fd, raw.baseAddress.map { $0 + filled }, length - filled, off_t(offset) + off_t(filled))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Self.posixError(errno, "cannot read \(absolute)")
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        result.removeSubrange(filled...)
         return result
     }
 

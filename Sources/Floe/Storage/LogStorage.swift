@@ -52,6 +52,10 @@ public protocol LogStorage: Sendable {
     /// Reads a whole file.
     func read(_ path: String) throws -> [UInt8]
 
+    /// Reads `length` bytes starting at `offset` (fewer when the file ends first), e.g. a Parquet
+    /// footer. The default implementation reads the whole file.
+    func read(_ path: String, offset: Int64, length: Int) throws -> [UInt8]
+
     /// Atomically creates `path` with `contents` if no file exists there, durably (the file and its
     /// directory entry survive a crash once this returns `.written`). Readers never observe a
     /// partially written file. This is how commits are published.
@@ -72,6 +76,17 @@ public protocol LogStorage: Sendable {
 }
 
 extension LogStorage {
+    /// Reads a byte range by reading the whole file and slicing it.
+    public func read(_ path: String, offset: Int64, length: Int) throws -> [UInt8] {
+        guard offset >= 0, length >= 0 else {
+            throw DeltaError(.invalidArgument, "invalid byte range offset \(offset) length \(length) for \(path)")
+        }
+        let bytes = try read(path)
+        guard offset < Int64(bytes.count) else { return [] }
+        let start = Int(offset)
+        return Array(bytes[start..<min(bytes.count, start + length)])
+    }
+
     /// Lists all direct children of `directory`, sorted by name.
     public func list(directory: String) throws -> [FileEntry] {
         try list(directory: directory, prefix: "", startingAt: nil)
