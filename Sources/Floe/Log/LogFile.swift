@@ -34,7 +34,10 @@ public struct LogFile: Sendable, Hashable {
         for _ in 0..<20 {
             let c = name[index]
             guard c >= 0x30 && c <= 0x39 else { return nil }
-            version = version &* 10 &+ Int64(c - 0x30)
+            let (times10, overflow1) = version.multipliedReportingOverflow(by: 10)
+            let (next, overflow2) = times10.addingReportingOverflow(Int64(c - 0x30))
+            guard !overflow1, !overflow2 else { return nil }
+            version = next
             index = name.index(after: index)
         }
         guard version >= 0 else { return nil }

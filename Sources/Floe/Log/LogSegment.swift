@@ -166,7 +166,7 @@ extension LogSegment {
         let first = (chosen?.version ?? -1) + 1
         var commits: [LogFile] = []
         if first <= target {
-            commits.reserveCapacity(Int(target - first + 1))
+            commits.reserveCapacity(listing.commits.count)
             for v in first...target {
                 guard let file = listing.commits[v] else {
                     if let skippedParquet {

@@ -145,7 +145,7 @@ enum CivilTime {
     }
 
     static func pad(_ v: Int64, _ width: Int) -> String {
-        let s = String(abs(v))
+        let s = String(v.magnitude)
         let padded = s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
         return v < 0 ? "-" + padded : padded
     }
@@ -178,7 +178,7 @@ enum CivilTime {
         } else {
             return nil
         }
-        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        guard (1...12).contains(month), (1...31).contains(day), (-200_000...200_000).contains(year) else { return nil }
         let result = days(year: year, month: month, day: day)
         // Reject dates such as February 30.
         let check = civil(days: result)

@@ -9,8 +9,11 @@ extension Table {
     /// - Throws: ``DeltaError/Code/timestampBeforeFirstCommit`` when `date` is earlier than the
     ///   oldest version that can still be reconstructed.
     public func snapshot(asOf date: Date) throws -> Snapshot {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        return try snapshot(version: try version(atOrBefore: millis))
+        let millis = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        guard millis.isFinite, abs(millis) < 9e18 else {
+            throw DeltaError(.invalidArgument, "date \(date) is out of range for time travel")
+        }
+        return try snapshot(version: try version(atOrBefore: Int64(millis)))
     }
 
     /// The latest version whose commit timestamp is at or before `timestamp` (milliseconds since
@@ -93,7 +96,8 @@ extension Table {
         var previous = Int64.min
         var found: Int64?
         for commit in commits {
-            let time = previous == Int64.min ? commit.entry.modificationTime : max(commit.entry.modificationTime, previous + 1)
+            let time = previous == Int64.min ? commit.entry.modificationTime
+                : max(commit.entry.modificationTime, previous.addingReportingOverflow(1).overflow ? previous : previous + 1)
             previous = time
             if time <= timestamp { found = commit.version } else { break }
         }
@@ -103,6 +107,7 @@ extension Table {
     }
 
     static func describe(_ millis: Int64) -> String {
+        guard millis.magnitude < 1_000_000_000_000_000 else { return "\(millis) ms" }
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
         let ms = millis - seconds * 1000
         let text = CivilTime.formatTimestamp(micros: seconds * 1_000_000)

@@ -97,7 +97,11 @@ extension Transaction {
         if ictEnabled {
             // Monotonic: strictly after the previous commit's timestamp (its ICT, or when ICT is being
             // enabled now, its file modification time).
-            inCommitTimestamp = max(now, (previousTimestamp ?? Int64.min + 1) + 1)
+            let after = previousTimestamp.map { $0.addingReportingOverflow(1) }
+            if let after, after.overflow {
+                throw DeltaError(.corruptLog, "the previous commit's timestamp \(previousTimestamp ?? 0) leaves no room for a later in-commit timestamp")
+            }
+            inCommitTimestamp = max(now, after?.partialValue ?? now)
         }
         var metadata = newMetadata
         if ictEnabled && !wasEnabled && version > 0, var m = metadata ?? readSnapshot?.metadata {

@@ -153,3 +153,50 @@ struct JSONTests {
         #expect(throws: JSONSyntaxError.self) { try JSONValue.parse(deep) }
     }
 }
+
+@Suite("Robustness")
+struct RobustnessTests {
+    @Test("truncated and mutated commit files give errors, never crashes", .enabled(if: Fixtures.goldenAvailable))
+    func mutations() throws {
+        var generator = SplitMix(seed: 42)
+        for table in ["simple_table", "table-with-dv-small", "cdc_ict_table"] {
+            let log = Fixtures.golden(table) + "/_delta_log/"
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: log + "00000000000000000001.json")))
+            for _ in 0..<300 {
+                var mutated = bytes
+                switch generator.next() % 3 {
+                case 0: mutated = Array(mutated.prefix(Int(generator.next() % UInt64(bytes.count))))
+                case 1: mutated[Int(generator.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: generator.next())
+                default:
+                    let at = Int(generator.next() % UInt64(bytes.count))
+                    mutated.insert(contentsOf: Array("\"{[,:\\u12".utf8).shuffled(using: &generator).prefix(3), at: at)
+                }
+                do {
+                    _ = try Action.parseLines(mutated, source: "mutated")
+                } catch let error as DeltaError {
+                    #expect(error.code == .corruptLog)
+                }
+            }
+        }
+        for text in ["00000000000000000000", "1e999999", "-", "\"\\ud800\"", "{\"add\":{\"path\":\"a\",\"size\":1e300}}",
+                     "{\"add\":{\"path\":\"a\",\"size\":99999999999999999999}}"] {
+            _ = try? Action.parseLines(Array(text.utf8), source: "edge")
+        }
+        #expect(LogFile(entry: FileEntry(path: "99999999999999999999.json", size: 0, modificationTime: 0)) == nil)
+        #expect(throws: DeltaError.self) { try PartitionValue(parsing: "99999999999-01-01", as: .date) }
+        #expect(throws: DeltaError.self) { try Table(path: "/nonexistent-floe").snapshot(asOf: Date(timeIntervalSince1970: .infinity)) }
+    }
+}
+
+/// A small deterministic random number generator for reproducible fuzzing.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
