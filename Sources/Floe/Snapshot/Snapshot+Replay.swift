@@ -56,7 +56,6 @@ extension Snapshot {
     ///
     /// - Throws: ``DeltaError`` (`corruptLog`, `unsupportedFeature`, `io`, …) naming the file.
     static func load(segment: LogSegment, storage: any LogStorage, checkpointReader: (any CheckpointReader)?) throws -> Snapshot {
-        let root = storage.rootDescription
         var replay = LogReplay()
         if let checkpoint = segment.checkpoint {
             replay.apply(try readCheckpoint(checkpoint, storage: storage, checkpointReader: checkpointReader))
@@ -69,6 +68,13 @@ extension Snapshot {
             }
             replay.apply(actions)
         }
+        return try finish(replay: replay, segment: segment, commitInfo: commitInfo, storage: storage)
+    }
+
+    /// Validates the replayed state and assembles the snapshot (schema, timestamp, protocol check).
+    static func finish(replay: LogReplay, segment: LogSegment, commitInfo: CommitInfo?, storage: any LogStorage) throws -> Snapshot {
+        let root = storage.rootDescription
+        var commitInfo = commitInfo
         let range = segment.checkpoint.map { "checkpoint \($0.version) and commits up to \(segment.version)" }
             ?? "commits 0...\(segment.version)"
         guard let protocolAction = replay.protocolAction else {

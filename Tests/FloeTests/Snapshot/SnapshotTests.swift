@@ -286,3 +286,33 @@ struct CheckpointActionTests {
         #expect(Snapshot.parseInterval("interval x days") == nil)
     }
 }
+
+@Suite("Incremental update")
+struct IncrementalUpdateTests {
+    @Test("updating a snapshot equals loading the latest")
+    func update() throws {
+        let root = try Fixtures.scratchDirectory("update")
+        defer { Fixtures.remove(root) }
+        let table = Table(path: root)
+        let s0 = try table.create(schema: testSchema)
+        #expect(try table.update(s0).version == 0)
+        for i in 0..<3 {
+            var t = try table.transaction()
+            t.add(makeFile("f\(i).parquet"))
+            t.setTransaction(appID: "a", version: Int64(i))
+            try t.commit()
+        }
+        var d = try table.transaction(operation: "DELETE")
+        d.remove(try table.snapshot().activeFiles[1])
+        try d.commit()
+        let updated = try table.update(s0)
+        let full = try table.snapshot()
+        #expect(updated.version == full.version)
+        #expect(updated.activeFiles == full.activeFiles)
+        #expect(Set(updated.tombstones) == Set(full.tombstones))
+        #expect(updated.setTransactions == full.setTransactions)
+        #expect(updated.timestamp == full.timestamp)
+        #expect(updated.commitInfo == full.commitInfo)
+        #expect(updated.logSegment.commits.map(\.version) == Array(0...4))
+    }
+}
