@@ -316,3 +316,48 @@ struct IncrementalUpdateTests {
         #expect(updated.logSegment.commits.map(\.version) == Array(0...4))
     }
 }
+
+@Suite("Checkpoint writing")
+struct CheckpointWritingTests {
+    /// Stands in for the Parquet writer: encodes actions as JSON lines, read back by `JSONLinesReader`.
+    struct JSONLinesWriter: CheckpointWriter {
+        func checkpointFile(for actions: [Action], of snapshot: Snapshot) throws -> [UInt8] {
+            Action.commitFileContents(actions, partitionColumns: snapshot.partitionColumns)
+        }
+    }
+
+    struct JSONLinesReader: CheckpointReader {
+        func actions(in files: [FileEntry], from storage: any LogStorage) throws -> [Action] {
+            try files.flatMap { try Action.parseLines(try storage.read($0.path), source: $0.path) }
+        }
+    }
+
+    @Test("checkpoints are written, hinted, and used for later snapshots")
+    func writeAndUse() throws {
+        let root = try Fixtures.scratchDirectory("ckptw")
+        defer { Fixtures.remove(root) }
+        let table = Table(path: root, checkpointReader: JSONLinesReader())
+        try table.create(schema: testSchema, options: TableCreationOptions(inCommitTimestamps: false))
+        for i in 0..<4 {
+            var t = try table.transaction()
+            t.add(makeFile("f\(i).parquet"))
+            try t.commit()
+        }
+        let s4 = try table.snapshot()
+        let hint = try table.writeCheckpoint(of: s4, using: JSONLinesWriter(), now: Transaction.nowMillis())
+        #expect(hint.version == 4 && hint.numOfAddFiles == 4)
+        #expect(LastCheckpoint(json: try LocalStorage(root: root).read(LastCheckpoint.path)) == hint)
+        var t = try table.transaction()
+        t.add(makeFile("f5.parquet"))
+        try t.commit()
+        let s5 = try table.snapshot()
+        #expect(s5.logSegment.checkpoint?.version == 4)
+        #expect(s5.logSegment.commits.map(\.version) == [5])
+        #expect(s5.activeFiles.count == 5)
+        // An older checkpoint does not move the hint backwards.
+        try table.writeCheckpoint(of: try table.snapshot(version: 2), using: JSONLinesWriter(), now: Transaction.nowMillis())
+        #expect(LastCheckpoint(json: try LocalStorage(root: root).read(LastCheckpoint.path))?.version == 4)
+        // Without a reader the commits are replayed instead.
+        #expect(try Table(path: root).snapshot().activeFiles.map(\.path) == s5.activeFiles.map(\.path))
+    }
+}
