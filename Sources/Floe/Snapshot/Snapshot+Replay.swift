@@ -1,0 +1,166 @@
+/// Reconciles actions in log order into table state, following the protocol's Action
+/// Reconciliation rules: the latest protocol and metadata win, the latest `txn` per app id wins,
+/// the latest domain metadata per domain wins (tombstones suppress), and file actions are keyed by
+/// (path, deletion vector unique id) with the newest reference winning.
+struct LogReplay {
+    var protocolAction: ProtocolAction?
+    var metadata: Metadata?
+    /// Active files in first-added order; `nil` slots are files removed later.
+    var files: [AddFile?] = []
+    var fileIndex: [FileKey: Int] = [:]
+    var tombstones: [FileKey: RemoveFile] = [:]
+    var transactions: [String: SetTransaction] = [:]
+    var domains: [String: DomainMetadata] = [:]
+    var liveCount = 0
+
+    mutating func apply(_ actions: [Action]) {
+        for action in actions {
+            switch action {
+            case .add(let add):
+                let key = add.fileKey
+                tombstones[key] = nil
+                if let index = fileIndex[key] {
+                    if files[index] == nil { liveCount += 1 }
+                    files[index] = add
+                } else {
+                    fileIndex[key] = files.count
+                    files.append(add)
+                    liveCount += 1
+                }
+            case .remove(let remove):
+                let key = remove.fileKey
+                if let index = fileIndex.removeValue(forKey: key), files[index] != nil {
+                    files[index] = nil
+                    liveCount -= 1
+                }
+                tombstones[key] = remove
+            case .protocol(let p): protocolAction = p
+            case .metadata(let m): metadata = m
+            case .txn(let t): transactions[t.appID] = t
+            case .domainMetadata(let d): domains[d.domain] = d
+            case .cdc, .commitInfo, .checkpointMetadata, .sidecar: continue
+            }
+        }
+    }
+
+    var activeFiles: [AddFile] {
+        var result: [AddFile] = []
+        result.reserveCapacity(liveCount)
+        for file in files { if let file { result.append(file) } }
+        return result
+    }
+}
+
+extension Snapshot {
+    /// Loads the snapshot described by `segment`.
+    ///
+    /// - Throws: ``DeltaError`` (`corruptLog`, `unsupportedFeature`, `io`, …) naming the file.
+    static func load(segment: LogSegment, storage: any LogStorage, checkpointReader: (any CheckpointReader)?) throws -> Snapshot {
+        var replay = LogReplay()
+        if let checkpoint = segment.checkpoint {
+            replay.apply(try readCheckpoint(checkpoint, storage: storage, checkpointReader: checkpointReader))
+        }
+        var commitInfo: CommitInfo?
+        for (i, commit) in segment.commits.enumerated() {
+            let actions = try readCommit(commit, storage: storage)
+            if i == segment.commits.count - 1 {
+                for case .commitInfo(let info) in actions { commitInfo = info; break }
+            }
+            replay.apply(actions)
+        }
+        return try finish(replay: replay, segment: segment, commitInfo: commitInfo, storage: storage)
+    }
+
+    /// Validates the replayed state and assembles the snapshot (schema, timestamp, protocol check).
+    static func finish(replay: LogReplay, segment: LogSegment, commitInfo: CommitInfo?, storage: any LogStorage) throws -> Snapshot {
+        let root = storage.rootDescription
+        var commitInfo = commitInfo
+        let range = segment.checkpoint.map { "checkpoint \($0.version) and commits up to \(segment.version)" }
+            ?? "commits 0...\(segment.version)"
+        guard let protocolAction = replay.protocolAction else {
+            throw DeltaError(.corruptLog, "table \(root) has no protocol action in \(range)")
+        }
+        guard let metadata = replay.metadata else {
+            throw DeltaError(.corruptLog, "table \(root) has no metaData action in \(range)")
+        }
+        try validateReadable(protocolAction, table: root)
+        let schema: StructType
+        do {
+            schema = try metadata.schema()
+        } catch let error as DeltaError {
+            throw DeltaError(error.code, "table \(root) version \(segment.version): \(error.message)", underlying: error)
+        }
+        for column in metadata.partitionColumns where schema.field(named: column) == nil {
+            throw DeltaError(.corruptLog, "table \(root) version \(segment.version): partition column '\(column)' is not in the schema")
+        }
+
+        // The version's timestamp.
+        let ictEnabled = inCommitTimestampEnabled(protocol: protocolAction, metadata: metadata)
+        if commitInfo == nil, ictEnabled, segment.commits.isEmpty, let commit = segment.versionCommit {
+            for case .commitInfo(let info) in try readCommit(commit, storage: storage) { commitInfo = info; break }
+        }
+        let timestamp: Int64
+        if ictEnabled {
+            guard let ict = commitInfo?.inCommitTimestamp else {
+                throw DeltaError(.corruptLog, "table \(root) has In-Commit Timestamps enabled but commit \(segment.version) has no commitInfo.inCommitTimestamp")
+            }
+            timestamp = ict
+        } else if let commit = segment.versionCommit {
+            timestamp = commit.entry.modificationTime
+        } else {
+            timestamp = segment.checkpoint?.files.first?.entry.modificationTime ?? 0
+        }
+
+        return Snapshot(tableRoot: root, version: segment.version, protocol: protocolAction, metadata: metadata,
+                        schema: schema, activeFiles: replay.activeFiles, tombstones: replay.tombstones.values.sorted { $0.path < $1.path },
+                        setTransactions: replay.transactions,
+                        domainMetadata: replay.domains.filter { !$0.value.removed },
+                        timestamp: timestamp, commitInfo: commitInfo, logSegment: segment)
+    }
+
+    /// Reads and parses one commit file.
+    static func readCommit(_ file: LogFile, storage: any LogStorage) throws -> [Action] {
+        let bytes: [UInt8]
+        do {
+            bytes = try storage.read(file.entry.path)
+        } catch let error as DeltaError where error.code == .fileNotFound {
+            throw DeltaError(.corruptLog, "commit file \(file.entry.name) disappeared while reading the log (concurrent cleanup?)", underlying: error)
+        }
+        if bytes.isEmpty {
+            throw DeltaError(.corruptLog, "commit file \(file.entry.path) of version \(file.version) is empty")
+        }
+        return try Action.parseLines(bytes, source: file.entry.path)
+    }
+
+    /// Reads a checkpoint's actions, including those in V2 sidecar files.
+    static func readCheckpoint(_ checkpoint: LogSegment.Checkpoint, storage: any LogStorage,
+                               checkpointReader: (any CheckpointReader)?) throws -> [Action] {
+        var actions: [Action]
+        let name = checkpoint.files.first?.entry.name ?? "checkpoint \(checkpoint.version)"
+        if checkpoint.isJSON, let file = checkpoint.files.first {
+            actions = try Action.parseLines(try storage.read(file.entry.path), source: file.entry.path)
+        } else {
+            guard let checkpointReader else {
+                throw CheckpointNeedsReader(error: DeltaError(.unsupportedFeature, "checkpoint \(name) is a Parquet file and no CheckpointReader is configured"))
+            }
+            actions = try checkpointReader.actions(in: checkpoint.files.map(\.entry), from: storage)
+        }
+        var sidecars: [FileEntry] = []
+        for case .sidecar(let sidecar) in actions {
+            sidecars.append(FileEntry(path: sidecar.storagePath, size: sidecar.sizeInBytes, modificationTime: sidecar.modificationTime))
+        }
+        if !sidecars.isEmpty {
+            guard let checkpointReader else {
+                throw CheckpointNeedsReader(error: DeltaError(.unsupportedFeature, "checkpoint \(name) keeps its file actions in Parquet sidecar files and no CheckpointReader is configured"))
+            }
+            actions.append(contentsOf: try checkpointReader.actions(in: sidecars, from: storage))
+        }
+        return actions
+    }
+}
+
+/// Thrown inside snapshot loading when a checkpoint needs a ``CheckpointReader`` that is absent,
+/// so the loader can retry without that checkpoint; converted to its ``DeltaError`` otherwise.
+struct CheckpointNeedsReader: Error {
+    let error: DeltaError
+}

@@ -1,0 +1,47 @@
+extension Table {
+    /// The latest snapshot, computed incrementally from `snapshot` by replaying only the commits
+    /// after it. Falls back to a full load when the commits after `snapshot` are not all in the
+    /// log. Returns `snapshot` itself when nothing was committed since.
+    ///
+    /// - Throws: The errors of ``snapshot()``.
+    public func update(_ snapshot: Snapshot) throws -> Snapshot {
+        let listing = try LogListing(storage: storage, startingAt: snapshot.version + 1)
+        let newer = listing.commits.keys.filter { $0 > snapshot.version }.sorted()
+        guard let latest = newer.last else { return snapshot }
+        guard newer.count == Int(latest - snapshot.version), newer.first == snapshot.version + 1 else {
+            return try self.snapshot()
+        }
+        var replay = LogReplay(seed: snapshot)
+        var commitFiles: [LogFile] = []
+        var commitInfo: CommitInfo?
+        for version in newer {
+            guard let file = listing.commits[version] else { return try self.snapshot() }
+            let actions = try Snapshot.readCommit(file, storage: storage)
+            if version == latest {
+                for case .commitInfo(let info) in actions { commitInfo = info; break }
+            }
+            replay.apply(actions)
+            commitFiles.append(file)
+        }
+        let old = snapshot.logSegment
+        let segment = LogSegment(version: latest, checkpoint: old.checkpoint, commits: old.commits + commitFiles,
+                                 versionCommit: listing.commits[latest], earliestVersion: old.earliestVersion,
+                                 latestVersion: max(latest, listing.latestVersion ?? latest))
+        return try Snapshot.finish(replay: replay, segment: segment, commitInfo: commitInfo, storage: storage)
+    }
+}
+
+extension LogReplay {
+    /// A replay state equal to `snapshot`'s, ready to apply later commits.
+    init(seed snapshot: Snapshot) {
+        protocolAction = snapshot.protocol
+        metadata = snapshot.metadata
+        files = snapshot.activeFiles
+        fileIndex.reserveCapacity(files.count)
+        for (i, file) in snapshot.activeFiles.enumerated() { fileIndex[file.fileKey] = i }
+        liveCount = files.count
+        for tombstone in snapshot.tombstones { tombstones[tombstone.fileKey] = tombstone }
+        transactions = snapshot.setTransactions
+        domains = snapshot.domainMetadata
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+extension Transaction {
+    /// Commits the staged changes as the next table version.
+    ///
+    /// Publishes `_delta_log/<version>.json` with ``LogStorage/writeIfAbsent(_:contents:)``. When
+    /// another writer took that version, the winning commit is read and checked for conflicts (see
+    /// ``Transaction``); without a conflict the transaction retries at the next version after a
+    /// jittered exponential backoff, until ``CommitOptions/timeout``.
+    ///
+    /// The first action written is `commitInfo` (with `inCommitTimestamp` =
+    /// max(now, previous commit's timestamp + 1) when In-Commit Timestamps are enabled), followed by
+    /// protocol, metadata, txn, domain metadata, remove, add and cdc actions.
+    ///
+    /// - Returns: `.committed(version:)`.
+    /// - Throws: ``DeltaError/Code/conflict`` naming the conflict and the winning version;
+    ///   ``DeltaError/Code/tableAlreadyExists`` when creating a table that exists;
+    ///   ``DeltaError/Code/unsupportedFeature`` when Floe cannot write this table;
+    ///   ``DeltaError/Code/invalidArgument`` for invalid staged actions;
+    ///   ``DeltaError/Code/timeout``; ``DeltaError/Code/io``.
+    @discardableResult
+    public func commit(options: CommitOptions = CommitOptions()) throws -> CommitResult {
+        try validate()
+        let storage = table.storage
+        let clock = ContinuousClock()
+        let start = clock.now
+        var version = (readSnapshot?.version ?? -1) + 1
+        var previousTimestamp: Int64? = readSnapshot?.timestamp
+        var backoff = options.initialBackoff
+        var retries = 0
+
+        if readSnapshot == nil, let latest = try? table.latestVersion() {
+            throw DeltaError(.tableAlreadyExists, "a Delta table already exists at \(table.root) (version \(latest))")
+        }
+
+        while true {
+            let actions = try actionsToCommit(version: version, previousTimestamp: previousTimestamp)
+            let contents = Action.commitFileContents(actions, partitionColumns: effectiveMetadata?.partitionColumns ?? [])
+            switch try storage.writeIfAbsent(LogFile.commitPath(version), contents: contents) {
+            case .written:
+                return .committed(version: version)
+            case .alreadyExists:
+                break
+            }
+            if readSnapshot == nil {
+                throw DeltaError(.tableAlreadyExists, "a Delta table was created concurrently at \(table.root)")
+            }
+            // Lost the race for `version`: check the winner and any later commits, then rebase.
+            repeat {
+                let winnerPath = LogFile.commitPath(version)
+                guard let winnerFile = LogFile(entry: FileEntry(path: winnerPath, size: 0, modificationTime: 0)) else {
+                    throw DeltaError(.internalError, "cannot name commit \(version)")
+                }
+                let winner = try Snapshot.readCommit(winnerFile, storage: storage)
+                try checkConflicts(with: winner, version: version)
+                if isInCommitTimestampEnabledAfterCommit {
+                    var ict: Int64?
+                    for case .commitInfo(let info) in winner { ict = info.inCommitTimestamp; break }
+                    if let ict {
+                        previousTimestamp = ict
+                    } else if let entry = try storage.entry(at: winnerPath) {
+                        previousTimestamp = entry.modificationTime
+                    }
+                }
+                version += 1
+            } while try storage.entry(at: LogFile.commitPath(version)) != nil
+            retries += 1
+            let elapsed = clock.now - start
+            if elapsed >= options.timeout {
+                throw DeltaError(.timeout, "commit to \(table.root) gave up after \(retries) retries in \(elapsed) (next version would be \(version))")
+            }
+            let capSeconds = Self.seconds(backoff)
+            if capSeconds > 0 {
+                Thread.sleep(forTimeInterval: Double.random(in: 0...capSeconds))
+            }
+            backoff = min(backoff * 2, options.maxBackoff)
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+
+    /// Whether the table will have In-Commit Timestamps enabled once this transaction commits.
+    var isInCommitTimestampEnabledAfterCommit: Bool {
+        guard let p = effectiveProtocol, let m = effectiveMetadata else { return false }
+        return Snapshot.inCommitTimestampEnabled(protocol: p, metadata: m)
+    }
+
+    /// The actions of the commit for `version`, `commitInfo` first.
+    func actionsToCommit(version: Int64, previousTimestamp: Int64?) throws -> [Action] {
+        let now = Self.nowMillis()
+        let ictEnabled = isInCommitTimestampEnabledAfterCommit
+        let wasEnabled = readSnapshot?.isInCommitTimestampEnabled ?? false
+        var inCommitTimestamp: Int64?
+        if ictEnabled {
+            // Monotonic: strictly after the previous commit's timestamp (its ICT, or when ICT is being
+            // enabled now, its file modification time).
+            let after = previousTimestamp.map { $0.addingReportingOverflow(1) }
+            if let after, after.overflow {
+                throw DeltaError(.corruptLog, "the previous commit's timestamp \(previousTimestamp ?? 0) leaves no room for a later in-commit timestamp")
+            }
+            inCommitTimestamp = max(now, after?.partialValue ?? now)
+        }
+        var metadata = newMetadata
+        if ictEnabled && !wasEnabled && version > 0, var m = metadata ?? readSnapshot?.metadata {
+            // Enabling In-Commit Timestamps on an existing table: record provenance.
+            m.configuration["delta.inCommitTimestampEnablementVersion"] = String(version)
+            m.configuration["delta.inCommitTimestampEnablementTimestamp"] = inCommitTimestamp.map(String.init)
+            metadata = m
+        }
+
+        var info = JSONObject()
+        if let inCommitTimestamp { info["inCommitTimestamp"] = .int(inCommitTimestamp) }
+        info["timestamp"] = .int(inCommitTimestamp ?? now)
+        info["operation"] = .string(operation)
+        info["operationParameters"] = .object(Self.stringObject(operationParameters))
+        if let readSnapshot { info["readVersion"] = .int(readSnapshot.version) }
+        info["isolationLevel"] = .string("WriteSerializable")
+        info["isBlindAppend"] = .bool(isBlindAppend)
+        info["operationMetrics"] = .object(Self.stringObject(operationMetrics))
+        if let userMetadata { info["userMetadata"] = .string(userMetadata) }
+        info["engineInfo"] = .string(engineInfo)
+        info["txnId"] = .string(id)
+
+        var actions: [Action] = [.commitInfo(CommitInfo(fields: info))]
+        if let newProtocol { actions.append(.protocol(newProtocol)) }
+        if let metadata { actions.append(.metadata(metadata)) }
+        for appID in setTransactions.keys.sorted() {
+            if let t = setTransactions[appID] { actions.append(.txn(t)) }
+        }
+        for domain in domainMetadataChanges.keys.sorted() {
+            if let d = domainMetadataChanges[domain] { actions.append(.domainMetadata(d)) }
+        }
+        actions.append(contentsOf: removedFiles.map(Action.remove))
+        actions.append(contentsOf: addedFiles.map(Action.add))
+        actions.append(contentsOf: changeDataFiles.map(Action.cdc))
+        return actions
+    }
+
+    static func stringObject(_ map: [String: String]) -> JSONObject {
+        JSONObject(map.keys.sorted().map { JSONObject.Member(key: $0, value: .string(map[$0] ?? "")) })
+    }
+}

@@ -1,0 +1,106 @@
+extension Transaction {
+    /// Checks that the staged changes are valid and that Floe can write this table.
+    func validate() throws {
+        guard let metadata = effectiveMetadata, let p = effectiveProtocol else {
+            throw DeltaError(.invalidArgument, "a transaction creating a table needs both metadata and a protocol")
+        }
+        try Snapshot.validateReadable(p, table: table.root)
+        try Self.validateWritable(p, metadata: metadata, addsData: addedFiles.contains { $0.dataChange }, table: table.root)
+
+        let appendOnly = metadata.configuration["delta.appendOnly"]?.lowercased() == "true"
+            && ((2...6).contains(p.minWriterVersion) || p.hasWriterFeature(.appendOnly))
+        if appendOnly, let removal = removedFiles.first(where: \.dataChange) {
+            throw DeltaError(.invalidArgument, "table \(table.root) is append-only (delta.appendOnly=true): cannot remove \(removal.path) with dataChange=true")
+        }
+
+        let partitionColumns = Set(metadata.partitionColumns)
+        var seen = Set<FileKey>()
+        for add in addedFiles {
+            guard Set(add.partitionValues.keys) == partitionColumns else {
+                throw DeltaError(.invalidArgument, "file \(add.path) has partition values for \(add.partitionValues.keys.sorted()) but the table is partitioned by \(metadata.partitionColumns)")
+            }
+            guard !add.path.isEmpty, seen.insert(add.fileKey).inserted else {
+                throw DeltaError(.invalidArgument, "file \(add.path) is added more than once (or has an empty path)")
+            }
+            guard add.size >= 0 else { throw DeltaError(.invalidArgument, "file \(add.path) has a negative size") }
+        }
+        var removed = Set<FileKey>()
+        for remove in removedFiles where !removed.insert(remove.fileKey).inserted {
+            throw DeltaError(.invalidArgument, "file \(remove.path) is removed more than once")
+        }
+        if newMetadata == nil && newProtocol == nil && readSnapshot == nil {
+            throw DeltaError(.invalidArgument, "a transaction creating a table needs metadata and a protocol")
+        }
+    }
+
+    /// Checks that Floe can honour every writer requirement of protocol `p` for a table with
+    /// `metadata`.
+    ///
+    /// - Throws: ``DeltaError/Code/unsupportedFeature`` naming what Floe cannot honour.
+    static func validateWritable(_ p: ProtocolAction, metadata: Metadata, addsData: Bool, table: String) throws {
+        guard (1...7).contains(p.minWriterVersion) else {
+            throw DeltaError(.unsupportedFeature, "table \(table) requires writer version \(p.minWriterVersion); Floe supports writer versions 1 to 7")
+        }
+        let features = p.effectiveWriterFeatures
+        let unknown = features.filter { !TableFeature.supportedWriterFeatures.contains($0) }
+        let schema = try metadata.schema()
+
+        // Legacy versions imply features that only matter when used.
+        var blocking: [String] = []
+        for feature in unknown {
+            switch feature {
+            case .columnMapping where p.minWriterVersion < 7:
+                let mode = metadata.configuration["delta.columnMapping.mode"]?.lowercased() ?? "none"
+                if mode != "none" { blocking.append("columnMapping (mode \(mode))") }
+            case .identityColumns where p.minWriterVersion < 7:
+                if schema.anyField(where: { $0.metadata["delta.identity.start"] != nil }) { blocking.append("identityColumns") }
+            default:
+                blocking.append(feature.rawValue)
+            }
+        }
+        if !blocking.isEmpty {
+            throw DeltaError(.unsupportedFeature, "Floe cannot write table \(table): it requires writer features Floe does not support: \(blocking.joined(separator: ", "))")
+        }
+        guard addsData else { return }
+        if features.contains(.invariants), schema.anyField(where: { $0.metadata["delta.invariants"] != nil }) {
+            throw DeltaError(.unsupportedFeature, "Floe cannot add data to table \(table): it has column invariants (delta.invariants), which Floe does not enforce yet")
+        }
+        if features.contains(.checkConstraints), let key = metadata.configuration.keys.sorted().first(where: { $0.hasPrefix("delta.constraints.") }) {
+            throw DeltaError(.unsupportedFeature, "Floe cannot add data to table \(table): it has the CHECK constraint \(key), which Floe does not enforce yet")
+        }
+        if features.contains(.generatedColumns), schema.anyField(where: { $0.metadata["delta.generationExpression"] != nil }) {
+            throw DeltaError(.unsupportedFeature, "Floe cannot add data to table \(table): it has generated columns, which Floe does not compute yet")
+        }
+    }
+}
+
+extension StructType {
+    /// Whether any field at any nesting level satisfies `predicate`.
+    func anyField(where predicate: (StructField) -> Bool) -> Bool {
+        fields.contains { field in
+            predicate(field) || field.type.anyNestedField(where: predicate)
+        }
+    }
+}
+
+extension DeltaType {
+    func anyNestedField(where predicate: (StructField) -> Bool) -> Bool {
+        switch self {
+        case .struct(let s): s.anyField(where: predicate)
+        case .array(let a): a.elementType.anyNestedField(where: predicate)
+        case .map(let m): m.keyType.anyNestedField(where: predicate) || m.valueType.anyNestedField(where: predicate)
+        default: false
+        }
+    }
+
+    /// Whether this type is or contains `type`.
+    func contains(_ type: DeltaType) -> Bool {
+        if self == type { return true }
+        switch self {
+        case .struct(let s): return s.fields.contains { $0.type.contains(type) }
+        case .array(let a): return a.elementType.contains(type)
+        case .map(let m): return m.keyType.contains(type) || m.valueType.contains(type)
+        default: return false
+        }
+    }
+}
