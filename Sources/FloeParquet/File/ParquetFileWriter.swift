@@ -42,6 +42,8 @@ public final class ParquetFileWriter {
     private var totalRows = 0
     private var mergedStatistics: [String: ColumnStatistics] = [:]
     private var isClosed = false
+    /// Set when writing to memory instead of a file.
+    private let memory: BufferBuilder?
 
     /// Starts a file at `path` (created or replaced when ``close()`` succeeds).
     public init(path: String, schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions()) throws {
@@ -54,10 +56,25 @@ public final class ParquetFileWriter {
         let directory = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         self.temporaryPath = (directory.isEmpty ? "" : directory + "/") + ".\(name).floe-tmp-\(UInt64.random(in: 0 ... .max))"
+        self.memory = nil
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw ParquetError(.io, "cannot create '\(temporaryPath)': \(String(cString: strerror(errno)))")
         }
+        try writeBytes(Array("PAR1".utf8))
+        startRowGroup()
+    }
+
+    /// Starts a file written to memory; ``finishInMemory()`` returns its bytes.
+    public init(inMemorySchema schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions()) throws {
+        self.schema = schema
+        self.path = ""
+        self.options = options
+        self.root = try SchemaNode.writeSchema(for: schema)
+        self.parquetSchema = try ParquetSchema(root: root)
+        self.temporaryPath = ""
+        self.memory = BufferBuilder(capacity: 1 << 16)
+        self.fd = -1
         try writeBytes(Array("PAR1".utf8))
         startRowGroup()
     }
@@ -72,6 +89,11 @@ public final class ParquetFileWriter {
     }
 
     private func writeBytes(_ bytes: UnsafeRawBufferPointer) throws {
+        if let memory {
+            memory.append(bytes: bytes)
+            position += bytes.count
+            return
+        }
         var done = 0
         while done < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
@@ -174,21 +196,9 @@ public final class ParquetFileWriter {
     @discardableResult
     public func close() throws -> ParquetWriteSummary {
         guard !isClosed else { throw ParquetError(.internalError, "close called twice") }
+        guard memory == nil else { throw ParquetError(.internalError, "an in-memory writer is finished with finishInMemory()") }
         do {
-            try flushRowGroup()
-            var meta = FileMetaData(version: 2, schema: root.flattened(), numRows: Int64(totalRows), rowGroups: rowGroups)
-            meta.createdBy = "Floe version 0.1.0 (FloeParquet)"
-            if !options.keyValueMetadata.isEmpty {
-                meta.keyValueMetadata = options.keyValueMetadata.sorted { $0.key < $1.key }.map { KeyValue(key: $0.key, value: $0.value) }
-            }
-            meta.columnOrders = parquetSchema.columns.map { _ in .typeDefinedOrder }
-            var writer = ThriftCompactWriter()
-            meta.write(to: &writer)
-            let footer = writer.bytes
-            try footer.withUnsafeBytes { try writeBytes($0) }
-            var length = UInt32(footer.count).littleEndian
-            try withUnsafeBytes(of: &length) { try writeBytes($0) }
-            try writeBytes(Array("PAR1".utf8))
+            try writeFooter()
             if options.isDurable && fsync(fd) != 0 {
                 throw ParquetError(.io, "fsync of '\(temporaryPath)' failed: \(String(cString: strerror(errno)))")
             }
@@ -206,10 +216,46 @@ public final class ParquetFileWriter {
         }
     }
 
+    private func writeFooter() throws {
+        try flushRowGroup()
+        var meta = FileMetaData(version: 2, schema: root.flattened(), numRows: Int64(totalRows), rowGroups: rowGroups)
+        meta.createdBy = "Floe version 0.1.0 (FloeParquet)"
+        if !options.keyValueMetadata.isEmpty {
+            meta.keyValueMetadata = options.keyValueMetadata.sorted { $0.key < $1.key }.map { KeyValue(key: $0.key, value: $0.value) }
+        }
+        meta.columnOrders = parquetSchema.columns.map { _ in .typeDefinedOrder }
+        var writer = ThriftCompactWriter()
+        meta.write(to: &writer)
+        let footer = writer.bytes
+        try footer.withUnsafeBytes { try writeBytes($0) }
+        var length = UInt32(footer.count).littleEndian
+        try withUnsafeBytes(of: &length) { try writeBytes($0) }
+        try writeBytes(Array("PAR1".utf8))
+    }
+
+    /// Writes the footer and returns the whole file's bytes (in-memory writers only).
+    public func finishInMemory() throws -> Buffer {
+        guard let memory, !isClosed else { throw ParquetError(.internalError, "finishInMemory needs an open in-memory writer") }
+        try writeFooter()
+        isClosed = true
+        return memory.finish()
+    }
+
+    /// Encodes `batches` (all of one schema) as the bytes of one Parquet file.
+    public static func encode(_ batches: [RecordBatch], schema: Schema? = nil,
+                              options: ParquetWriteOptions = ParquetWriteOptions()) throws -> Buffer {
+        guard let schema = schema ?? batches.first?.schema else {
+            throw ParquetError(.schemaMismatch, "no batches and no schema to encode")
+        }
+        let writer = try ParquetFileWriter(inMemorySchema: schema, options: options)
+        for b in batches { try writer.write(b) }
+        return try writer.finishInMemory()
+    }
+
     /// Discards the file: the temporary file is removed and the destination is left untouched.
     public func abort() {
         if fd >= 0 { Glibc.close(fd); fd = -1 }
-        unlink(temporaryPath)
+        if memory == nil { unlink(temporaryPath) }
         isClosed = true
     }
 

@@ -137,3 +137,15 @@ import FloeColumnar
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 }
+
+@Suite struct InMemoryWriterTests {
+    @Test func encodeThenReadFromMemory() throws {
+        let schema = Schema([Field("a", .int64), Field("s", .string)])
+        let batch = try RecordBatch(schema: schema, columns: [try Column([.int(1), .null], type: .int64), try Column([.string("x"), .string("y")], type: .string)])
+        let bytes = try ParquetFileWriter.encode([batch])
+        let reader = try ParquetFileReader(source: MemoryByteSource(bytes), label: "memory")
+        let back = try reader.readAll()
+        #expect(back[0].columns[1].scalar(at: 1) == .string("y"))
+        #expect(back[0].columns[0].isNull(at: 1))
+    }
+}
