@@ -28,9 +28,10 @@ public struct LogSegment: Sendable, Hashable {
     /// The commit file of ``version`` itself, when it is listed (it holds the version's
     /// `commitInfo`); for a segment ending in a checkpoint this comes from the listing.
     public let versionCommit: LogFile?
-    /// The oldest version that can be reconstructed from the files listed.
+    /// The oldest version that can be reconstructed from the files listed (when the listing
+    /// started at the `_last_checkpoint` hint, the hinted checkpoint's version).
     public let earliestVersion: Int64
-    /// The newest version in the log.
+    /// The newest version in the log when the segment was built.
     public let latestVersion: Int64
 }
 

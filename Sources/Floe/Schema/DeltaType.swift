@@ -92,7 +92,7 @@ public indirect enum DeltaType: Sendable, Hashable, CustomStringConvertible {
             guard name.hasPrefix("decimal("), name.hasSuffix(")") else { return nil }
             let inner = name.dropFirst("decimal(".count).dropLast()
             let parts = inner.split(separator: ",", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: " ") }
+                .map { $0.trimming(" ") }
             guard parts.count == 2, let p = Int(parts[0]), let s = Int(parts[1]),
                   (1...38).contains(p), s >= 0, s <= p else { return nil }
             self = .decimal(precision: p, scale: s)
@@ -132,10 +132,11 @@ public struct MapType: Sendable, Hashable {
 }
 
 extension Substring {
-    func trimmingCharacters(in set: Character) -> String {
+    /// This text without leading and trailing `character`s.
+    func trimming(_ character: Character) -> String {
         var s = self
-        while s.first == set { s = s.dropFirst() }
-        while s.last == set { s = s.dropLast() }
+        while s.first == character { s = s.dropFirst() }
+        while s.last == character { s = s.dropLast() }
         return String(s)
     }
 }

@@ -26,6 +26,12 @@ extension Transaction {
                 if readFilePaths.contains(r.path) {
                     throw conflict("file \(r.path) read by this transaction was removed")
                 }
+                if r.dataChange, let readPredicate {
+                    // Without partition values the removed file may be in a read partition.
+                    if r.partitionValues.map({ readPredicate.matches($0) }) ?? true {
+                        throw conflict("file \(r.path) in a partition this transaction read was removed")
+                    }
+                }
                 if changesTableSetup && r.dataChange {
                     throw conflict("data changed (file \(r.path) removed) while this transaction changes the table metadata or protocol")
                 }

@@ -12,7 +12,8 @@ import Foundation
 /// conflicts — a protocol or metadata change; a file this transaction removes or read removed by
 /// the winner; the same application id in `txn` actions; the same metadata domain; for
 /// transactions that change metadata, any concurrent file change; and, when a read predicate was
-/// recorded, files added to the read partitions by a winner that was not a blind append. A
+/// recorded, files removed from the read partitions, or added there by a winner that was not a
+/// blind append. A
 /// conflict throws ``DeltaError/Code/conflict`` naming it; otherwise the transaction is rebased and
 /// retried at the next version. Blind appends conflict only with protocol and metadata changes,
 /// so concurrent blind appends always succeed, with contiguous versions.

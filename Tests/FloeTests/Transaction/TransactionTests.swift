@@ -191,6 +191,17 @@ struct TransactionTests {
         let e3 = try #require(throws: DeltaError.self) { try otherPartition.commit() }  // whole table read, non-blind winner added
         #expect(e3.code == .conflict && e3.message.contains("partition this transaction read"))
 
+        // A concurrent delete in a read partition conflicts.
+        let sDel = try table.snapshot()
+        var scan = table.transaction(from: sDel, operation: "UPDATE")
+        scan.recordRead(.partitions { $0["p"] == .some("x") })
+        scan.add(makeFile("u.parquet", partition: "x"))
+        var deleter = table.transaction(from: sDel, operation: "DELETE")
+        deleter.remove(try #require(sDel.activeFiles.first { $0.partitionValues["p"] == .some("x") }))
+        try deleter.commit()
+        let eDel = try #require(throws: DeltaError.self) { try scan.commit() }
+        #expect(eDel.code == .conflict && eDel.message.contains("was removed"))
+
         // Metadata changes conflict with everything concurrent.
         let s4 = try table.snapshot()
         var schemaChange = table.transaction(from: s4, operation: "SET TBLPROPERTIES")
