@@ -45,6 +45,10 @@ public struct DeltaError: Error, Sendable, CustomStringConvertible {
         public static let fileNotFound = Code("fileNotFound")
         /// A path would resolve outside the table's root directory.
         public static let pathEscapesTable = Code("pathEscapesTable")
+        /// A data file is unreadable or inconsistent with the log (corrupt Parquet, wrong row count).
+        public static let corruptData = Code("corruptData")
+        /// Rows violate the table's constraints (NOT NULL, CHECK, invariants).
+        public static let constraintViolation = Code("constraintViolation")
         /// A commit did not finish within its time budget.
         public static let timeout = Code("timeout")
         /// A bug in Floe: an internal invariant did not hold.

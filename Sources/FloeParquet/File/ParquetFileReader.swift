@@ -135,7 +135,7 @@ public final class ParquetFileReader: Sendable {
 
     /// Iterates the file's row groups as batches, skipping row groups whose statistics prove that
     /// no row can satisfy `predicate`.
-    public func batches(columns: [String]? = nil, where predicate: Predicate? = nil, parallelism: Int = 1) throws -> BatchIterator {
+    public func batches(columns: [String]? = nil, where predicate: Condition? = nil, parallelism: Int = 1) throws -> BatchIterator {
         let plan = try ProjectionPlan(schema: schema, columns: columns)
         var groups: [Int] = []
         for i in 0..<rowGroupCount {
@@ -146,7 +146,7 @@ public final class ParquetFileReader: Sendable {
     }
 
     /// Reads every (matching) row group into memory.
-    public func readAll(columns: [String]? = nil, where predicate: Predicate? = nil, parallelism: Int = 1) throws -> [RecordBatch] {
+    public func readAll(columns: [String]? = nil, where predicate: Condition? = nil, parallelism: Int = 1) throws -> [RecordBatch] {
         var it = try batches(columns: columns, where: predicate, parallelism: parallelism)
         var out: [RecordBatch] = []
         while let b = try it.next() { out.append(b) }

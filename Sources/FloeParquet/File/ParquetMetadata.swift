@@ -63,7 +63,7 @@ public struct RowGroupMetadata: Sendable {
 
     /// Whether rows of this group might satisfy `predicate`, judging by column statistics
     /// (conservative: true unless the statistics rule every row out).
-    public func mightMatch(_ predicate: Predicate, schema: Schema) -> Bool {
+    public func mightMatch(_ predicate: Condition, schema: Schema) -> Bool {
         predicate.mightMatch { name in
             guard let j = paths[name], let stats = columns[j].statistics else { return nil }
             let allNull = stats.nullCount.map { $0 == columns[j].numValues && numRows > 0 } ?? false

@@ -28,7 +28,7 @@ extension Scalar {
     }
 }
 
-extension Predicate {
+extension Condition {
     /// Evaluates the predicate for every row of `batch`: true where it holds (unknown counts as
     /// false). Throws ``ColumnarError/Code-swift.struct/schemaMismatch`` for an unknown column.
     public func evaluate(_ batch: RecordBatch) throws -> [Bool] {
@@ -109,8 +109,8 @@ extension Predicate {
             case .greaterOrEqual: return cHi < 0 ? .no : .unknown
             }
         case .isIn(let name, let values):
-            let parts = values.map { Predicate.comparison(column: name, op: .equal, value: $0) }
-            return Predicate.or(parts).bounds(stats)
+            let parts = values.map { Condition.comparison(column: name, op: .equal, value: $0) }
+            return Condition.or(parts).bounds(stats)
         case .isNull(let name):
             guard let s = stats(name), let nulls = s.nullCount else { return .unknown }
             return nulls == 0 ? .no : .unknown
@@ -125,10 +125,10 @@ extension Predicate {
             // Only a few negations can use bounds safely; push NOT inward where possible.
             switch p {
             case .not(let q): return q.bounds(stats)
-            case .and(let ps): return Predicate.or(ps.map { .not($0) }).bounds(stats)
-            case .or(let ps): return Predicate.and(ps.map { .not($0) }).bounds(stats)
-            case .isNull(let c): return Predicate.isNotNull(column: c).bounds(stats)
-            case .isNotNull(let c): return Predicate.isNull(column: c).bounds(stats)
+            case .and(let ps): return Condition.or(ps.map { .not($0) }).bounds(stats)
+            case .or(let ps): return Condition.and(ps.map { .not($0) }).bounds(stats)
+            case .isNull(let c): return Condition.isNotNull(column: c).bounds(stats)
+            case .isNotNull(let c): return Condition.isNull(column: c).bounds(stats)
             case .comparison(let c, let op, let v):
                 let negated: ComparisonOperator = switch op {
                 case .equal: .notEqual
@@ -138,7 +138,7 @@ extension Predicate {
                 case .greater: .lessOrEqual
                 case .greaterOrEqual: .less
                 }
-                return Predicate.comparison(column: c, op: negated, value: v).bounds(stats)
+                return Condition.comparison(column: c, op: negated, value: v).bounds(stats)
             default: return .unknown
             }
         }

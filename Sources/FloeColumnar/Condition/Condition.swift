@@ -1,4 +1,4 @@
-/// A comparison operator of a ``Predicate``.
+/// A comparison operator of a ``Condition``.
 public enum ComparisonOperator: String, Sendable, Hashable, CaseIterable {
     case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
 
@@ -31,14 +31,14 @@ public enum ComparisonOperator: String, Sendable, Hashable, CaseIterable {
 /// Columns are named by top-level name or by a dotted path into structs (`"loc.lat"`). Literals are
 /// ``Scalar`` values; ``bind(to:)`` converts them to the column's type (e.g. a decimal literal to
 /// the column's scale, a string to a date) before evaluation.
-public indirect enum Predicate: Sendable, Hashable {
+public indirect enum Condition: Sendable, Hashable {
     case comparison(column: String, op: ComparisonOperator, value: Scalar)
     case isIn(column: String, values: [Scalar])
     case isNull(column: String)
     case isNotNull(column: String)
-    case and([Predicate])
-    case or([Predicate])
-    case not(Predicate)
+    case and([Condition])
+    case or([Condition])
+    case not(Condition)
     case constant(Bool)
 
     /// Every column name the predicate refers to.
