@@ -1,0 +1,281 @@
+import Foundation
+import FloeColumnar
+import FloeParquet
+
+extension Table {
+    /// Appends `batches` to the table as one atomic commit.
+    @discardableResult
+    public func append(_ batches: [RecordBatch], options: WriteOptions = WriteOptions()) throws -> WriteResult {
+        var o = options
+        o.mode = .append
+        return try write(batches, options: o)
+    }
+
+    /// Replaces the table's rows (or those matching `replaceWhere`) with `batches`, atomically.
+    @discardableResult
+    public func overwrite(_ batches: [RecordBatch], replaceWhere: Condition? = nil,
+                          options: WriteOptions = WriteOptions()) throws -> WriteResult {
+        var o = options
+        o.mode = .overwrite
+        o.replaceWhere = replaceWhere
+        return try write(batches, options: o)
+    }
+
+    /// Writes `batches` as Parquet data files and commits them in one transaction.
+    ///
+    /// Data files are written completely and synced before the commit that references them; a
+    /// failed or refused write commits nothing (files already written are left for `vacuum`).
+    /// Schema enforcement: every batch must have the table's columns (matched by name; missing
+    /// nullable columns are filled with nulls; types may widen to the table's, e.g. int → long);
+    /// extra columns are refused unless ``WriteOptions/mergesSchema``; a null in a NOT NULL column is
+    /// refused naming the column and row.
+    @discardableResult
+    public func write(_ batches: [RecordBatch], options: WriteOptions = WriteOptions()) throws -> WriteResult {
+        let snapshot = try self.snapshot()
+        if let app = options.applicationTransaction, let recorded = snapshot.transactionVersion(for: app.appID), app.version <= recorded {
+            return WriteResult(version: snapshot.version, isSkipped: true, filesAdded: 0, filesRemoved: 0, rowsWritten: 0, bytesWritten: 0)
+        }
+        var transaction = self.transaction(from: snapshot, operation: options.operation ?? (options.applicationTransaction != nil ? "STREAMING UPDATE" : "WRITE"))
+        var schema = snapshot.schema
+        if options.mergesSchema {
+            for batch in batches { try transaction.mergeSchema(try StructType(arrow: batch.schema)) }
+            schema = try transaction.effectiveMetadata?.schema() ?? schema
+        }
+        let tableSchema = try schema.arrowSchema()
+        var conformed: [RecordBatch] = []
+        var rowOffset = 0
+        for batch in batches {
+            conformed.append(try WriteConformer.conform(batch, to: tableSchema, firstRow: rowOffset))
+            rowOffset += batch.count
+        }
+        if let condition = options.replaceWhere {
+            guard options.mode == .overwrite else {
+                throw DeltaError(.invalidArgument, "replaceWhere applies only to overwrites")
+            }
+            let names = condition.columnNames.map { String($0.split(separator: ".").first ?? "") }
+            for name in names where !snapshot.partitionColumns.contains(name) {
+                throw DeltaError(.invalidArgument, "replaceWhere may only refer to partition columns (\(snapshot.partitionColumns.joined(separator: ", "))); '\(name)' is not one")
+            }
+            let bound = try condition.bound(to: tableSchema)
+            for (i, batch) in conformed.enumerated() {
+                let mask = try bound.evaluate(batch)
+                if let bad = mask.firstIndex(of: false) {
+                    throw DeltaError(.constraintViolation, "row \(conformed[..<i].reduce(0) { $0 + $1.count } + bad) does not match the replaceWhere condition; an overwrite may only write rows it replaces")
+                }
+            }
+        }
+
+        let writer = DataFileWriter(table: self, snapshot: snapshot, schema: schema, options: options)
+        var added: [AddFile] = []
+        for batch in conformed where batch.count > 0 {
+            added.append(contentsOf: try writer.write(batch))
+        }
+        transaction.add(contentsOf: added)
+
+        var removed = 0
+        if options.mode == .overwrite {
+            let scan = try Scan(snapshot: snapshot, storage: storage, columns: nil, predicate: options.replaceWhere)
+            let matching = try scan.files()
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            for file in matching {
+                transaction.remove(file.add.removal(deletionTimestamp: now))
+            }
+            removed = matching.count
+            if let condition = options.replaceWhere {
+                let bound = try condition.bound(to: tableSchema)
+                let partitionColumns = snapshot.partitionColumns
+                let fieldTypes = Dictionary(uniqueKeysWithValues: snapshot.schema.fields.map { ($0.name, $0.type) })
+                transaction.recordRead(.partitions { values in
+                    let row = partitionColumns.map { c -> Scalar in
+                        guard let t = fieldTypes[c], let at = try? t.arrowType() else { return .null }
+                        return (try? Scan.partitionScalar(values[c] ?? nil, deltaType: t, arrowType: at, column: c, file: "")) ?? .null
+                    }
+                    let fields = partitionColumns.map { c in Field(c, (try? fieldTypes[c]?.arrowType()) ?? .null) }
+                    guard let batch = try? RecordBatch(schema: Schema(fields), columns: zip(row, fields).map { (try? Column([$0], type: $1.dataType)) ?? Column.nulls($1.dataType, count: 1) }),
+                          let mask = try? bound.evaluate(batch) else { return true }
+                    return mask.first ?? true
+                })
+            } else {
+                transaction.recordRead(.wholeTable)
+            }
+            transaction.operation = options.operation ?? "WRITE"
+        }
+        transaction.operationParameters["mode"] = options.mode == .append ? "Append" : "Overwrite"
+        transaction.operationParameters["partitionBy"] = JSONValue.array(snapshot.partitionColumns.map { .string($0) }).jsonText
+        if let condition = options.replaceWhere { transaction.operationParameters["predicate"] = "\(condition)" }
+        let rows = conformed.reduce(0) { $0 + $1.count }
+        let bytes = added.reduce(Int64(0)) { $0 + $1.size }
+        transaction.operationMetrics["numFiles"] = String(added.count)
+        transaction.operationMetrics["numOutputRows"] = String(rows)
+        transaction.operationMetrics["numOutputBytes"] = String(bytes)
+        if removed > 0 { transaction.operationMetrics["numRemovedFiles"] = String(removed) }
+        transaction.userMetadata = options.userMetadata
+        if let app = options.applicationTransaction {
+            transaction.setTransaction(appID: app.appID, version: app.version)
+        }
+        let result = try transaction.commit(options: options.commit)
+        return WriteResult(version: result.version, isSkipped: false, filesAdded: added.count, filesRemoved: removed,
+                           rowsWritten: rows, bytesWritten: Int(bytes))
+    }
+}
+
+/// Fits an incoming batch to the table's columns: by name (case-insensitively), in table order,
+/// widening types, filling missing nullable columns with nulls, and checking NOT NULL.
+enum WriteConformer {
+    static func conform(_ batch: RecordBatch, to schema: Schema, firstRow: Int) throws -> RecordBatch {
+        var byName: [String: Int] = [:]
+        for (i, f) in batch.schema.fields.enumerated() { byName[f.name.lowercased()] = i }
+        for f in batch.schema.fields where !schema.fields.contains(where: { $0.name.lowercased() == f.name.lowercased() }) {
+            throw DeltaError(.schemaMismatch, "column '\(f.name)' is not in the table schema (columns: \(schema.fields.map(\.name).joined(separator: ", "))); write with schema merging to add it")
+        }
+        var columns: [Column] = []
+        for field in schema.fields {
+            guard let i = byName[field.name.lowercased()] else {
+                guard field.isNullable else {
+                    throw DeltaError(.constraintViolation, "column '\(field.name)' is NOT NULL but the data has no such column")
+                }
+                columns.append(Column.nulls(field.dataType, count: batch.count))
+                continue
+            }
+            var column = batch.columns[i]
+            if column.dataType != field.dataType {
+                guard Column.canCast(from: column.dataType, to: field.dataType) else {
+                    throw DeltaError(.schemaMismatch, "column '\(field.name)' has type \(column.dataType) in the data but \(field.dataType) in the table")
+                }
+                do { column = try column.cast(to: field.dataType) } catch {
+                    throw DeltaError(.schemaMismatch, "column '\(field.name)': \(error)", underlying: error)
+                }
+            }
+            if !field.isNullable, column.nullCount > 0 {
+                let row = (0..<column.count).first { column.isNull(at: $0) } ?? 0
+                throw DeltaError(.constraintViolation, "column '\(field.name)' is NOT NULL but row \(firstRow + row) is null")
+            }
+            try checkNestedNulls(column, field: field, path: field.name, firstRow: firstRow)
+            columns.append(column)
+        }
+        return try RecordBatch(schema: schema, columns: columns, count: batch.count)
+    }
+
+    /// Non-nullable struct fields must not be null where their parent is present.
+    static func checkNestedNulls(_ column: Column, field: Field, path: String, firstRow: Int) throws {
+        guard case .struct(let fields) = field.dataType else { return }
+        for (child, f) in zip(column.children, fields) {
+            if !f.isNullable && child.nullCount > 0 {
+                for row in 0..<column.count where column.isValid(at: row) && child.isNull(at: row) {
+                    throw DeltaError(.constraintViolation, "column '\(path).\(f.name)' is NOT NULL but row \(firstRow + row) is null")
+                }
+            }
+            try checkNestedNulls(child, field: f, path: path + "." + f.name, firstRow: firstRow)
+        }
+    }
+}
+
+/// Writes table-conformed batches as data files: one Parquet file per partition (and per
+/// ``WriteOptions/maxRowsPerFile`` rows) under Hive-style partition directories, each fully
+/// written and synced, described by an `add` action with partition values and statistics.
+struct DataFileWriter {
+    let table: Table
+    let snapshot: Snapshot
+    let schema: StructType
+    let options: WriteOptions
+
+    func write(_ batch: RecordBatch) throws -> [AddFile] {
+        let partitionColumns = snapshot.partitionColumns
+        let dataFields = batch.schema.fields.filter { !partitionColumns.contains($0.name) }
+        let indexed = Int(snapshot.properties["delta.dataSkippingNumIndexedCols"] ?? "") ?? 32
+        // Group rows by partition values.
+        var groups: [[String: String?]: [Int32]] = [:]
+        var order: [[String: String?]] = []
+        if partitionColumns.isEmpty {
+            groups[[:]] = []
+            order = [[:]]
+        } else {
+            var partitionInfo: [(String, Column, DeltaType)] = []
+            for c in partitionColumns {
+                guard let i = batch.schema.index(of: c), let f = schema.field(named: c) else {
+                    throw DeltaError(.internalError, "partition column '\(c)' missing from conformed data")
+                }
+                partitionInfo.append((c, batch.columns[i], f.type))
+            }
+            for row in 0..<batch.count {
+                var key: [String: String?] = [:]
+                for (name, column, type) in partitionInfo {
+                    key[name] = try DataFileWriter.partitionString(column.scalar(at: row), type: type, column: name)
+                }
+                if groups[key] == nil { groups[key] = []; order.append(key) }
+                groups[key, default: []].append(Int32(row))
+            }
+        }
+        var adds: [AddFile] = []
+        let dataBatch = partitionColumns.isEmpty ? batch : try batch.project(dataFields.map(\.name))
+        for key in order {
+            let rows = groups[key] ?? []
+            let part = partitionColumns.isEmpty ? dataBatch : dataBatch.take(rows)
+            var start = 0
+            repeat {
+                let n = min(options.maxRowsPerFile, part.count - start)
+                let slice = (start == 0 && n == part.count) ? part : part.slice(start, n)
+                adds.append(try writeFile(slice, partition: key, fields: dataFields, indexed: indexed))
+                start += n
+            } while start < part.count
+        }
+        return adds
+    }
+
+    private func writeFile(_ batch: RecordBatch, partition: [String: String?], fields: [Field], indexed: Int) throws -> AddFile {
+        let directory = snapshot.partitionColumns.isEmpty ? "" : PathCoding.partitionDirectory(columns: snapshot.partitionColumns, values: partition)
+        let codec: String
+        switch options.parquet.compression {
+        case .zstd: codec = "zstd"
+        case .snappy: codec = "snappy"
+        case .gzip: codec = "gz"
+        case .lz4Raw: codec = "lz4raw"
+        case .uncompressed: codec = "uncompressed"
+        }
+        let name = "part-00000-\(UUID().uuidString.lowercased())-c000.\(codec).parquet"
+        let relative = directory.isEmpty ? name : directory + "/" + name
+        guard let local = table.storage as? LocalStorage else {
+            throw DeltaError(.unsupportedFeature, "writing data files needs local storage")
+        }
+        let absolute = try local.absolutePath(relative)
+        let parent = (absolute as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        } catch {
+            throw DeltaError(.io, "cannot create directory '\(parent)': \(error.localizedDescription)", underlying: error)
+        }
+        let summary: ParquetWriteSummary
+        do {
+            summary = try ParquetFileWriter.write([batch], to: absolute, schema: Schema(fields), options: options.parquet)
+        } catch let e as ParquetError {
+            throw DeltaError(e.code == .schemaMismatch ? .constraintViolation : .io, "writing data file '\(relative)': \(e.message)", underlying: e)
+        }
+        let stats = StatisticsJSON.make(numRecords: batch.count, fields: fields, statistics: summary.statistics, indexedColumns: indexed)
+        return AddFile(path: PathCoding.encodeURIPath(relative), partitionValues: partition, size: Int64(summary.fileSize),
+                       modificationTime: Int64(Date().timeIntervalSince1970 * 1000), dataChange: true, stats: stats)
+    }
+
+    /// The log's string form of a partition value (nil for null).
+    static func partitionString(_ value: Scalar, type: DeltaType, column: String) throws -> String? {
+        let pv: PartitionValue
+        switch (value, type) {
+        case (.null, _): pv = .null
+        case (.string(let s), _): pv = .string(s)
+        case (.int(let v), .long): pv = .long(v)
+        case (.int(let v), .integer): pv = .integer(Int32(truncatingIfNeeded: v))
+        case (.int(let v), .short): pv = .short(Int16(truncatingIfNeeded: v))
+        case (.int(let v), .byte): pv = .byte(Int8(truncatingIfNeeded: v))
+        case (.int(let v), .date): pv = .date(daysSinceEpoch: Int32(truncatingIfNeeded: v))
+        case (.int(let v), .timestamp): pv = .timestamp(microsecondsSinceEpoch: v)
+        case (.int(let v), .timestampNtz): pv = .timestampNtz(microsecondsSinceEpoch: v)
+        case (.float(let d), .float): pv = .float(Float(d))
+        case (.float(let d), .double): pv = .double(d)
+        case (.bool(let b), _): pv = .boolean(b)
+        case (.decimal(let v), .decimal(_, let scale)): pv = .decimal(StatisticsJSON.decimalText(v, scale: scale))
+        case (.binary(let b), _): pv = .binary(b)
+        default:
+            throw DeltaError(.schemaMismatch, "partition column '\(column)' of type \(type) cannot hold \(value)")
+        }
+        return pv.serialized
+    }
+}
