@@ -7,6 +7,10 @@ Usage:
     make_parquet_fixtures.py generate OUTDIR [...]      the same
     make_parquet_fixtures.py dump FILE [-o OUT.json]   print (or write) FILE's contents as pyarrow reads
                                                        them, in the same JSON format
+    make_parquet_fixtures.py dump-many OUTDIR [FILE ...] [--files-from LIST] [--check]
+                                                       dump many files in one process: OUTDIR/<i>.json per
+                                                       file and OUTDIR/dumps.json listing them (or the
+                                                       error); --check adds "checks" (warnings, statistics)
     make_parquet_fixtures.py list                      print the fixture names and descriptions
 
 Run it with the test virtualenv's python (Tools/setup-python.sh; Tools/test.sh exports FLOE_PYTHON).
@@ -41,15 +45,20 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import decimal
 import json
 import math
 import os
 import random
 import sys
-from typing import Any, Callable
+import tempfile
+import traceback
+import warnings
+from typing import Any, Callable, Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 MAX_EXACT_INT = 2**53
@@ -764,6 +773,170 @@ def dump(path: str, output: str | None) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------------------------
+# Many files at once, with checks (for files other writers produced, e.g. Floe)
+# --------------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def captured_stderr() -> Iterator[list]:
+    """Captures what is written to file descriptor 2 (C++ warnings as well as Python's) into the
+    yielded list's single string, once the block ends."""
+    out: list = []
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield out
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            out.append(tmp.read().decode("utf-8", "replace"))
+
+
+def _leaf_values(arr: pa.Array, parts: list[str]) -> tuple[pa.Array, int]:
+    """The values of the Parquet leaf at `parts` (the path below `arr`'s column) with nulls where
+    the leaf or an ancestor struct is null, and the number of level entries of that leaf (one per
+    value slot, plus one per null or empty list/map above it)."""
+    t = arr.type
+    if isinstance(arr, pa.ExtensionArray):
+        return _leaf_values(arr.storage, parts)
+    if pa.types.is_dictionary(t):
+        return _leaf_values(arr.dictionary_decode(), parts)
+    if pa.types.is_struct(t):
+        index = t.get_field_index(parts[0])
+        return _leaf_values(arr.flatten()[index], parts[1:])  # flatten() applies the struct's nulls
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_map(t) or pa.types.is_fixed_size_list(t):
+        if pa.types.is_fixed_size_list(t):
+            offsets = [(arr.offset + i) * t.list_size for i in range(len(arr) + 1)]
+        else:
+            offsets = arr.offsets.to_pylist()
+        valid = arr.is_valid().to_pylist()
+        empties, take = 0, []
+        for i in range(len(arr)):
+            if not valid[i] or offsets[i] == offsets[i + 1]:
+                empties += 1
+            else:
+                take.extend(range(offsets[i], offsets[i + 1]))
+        child = arr.values.take(pa.array(take, pa.int64()))
+        if pa.types.is_map(t):  # key_value.key / key_value.value
+            values, entries = _leaf_values(child, parts[1:])
+        elif len(parts) >= 2 and t.value_field.name == parts[1]:  # three-level list: list.element
+            values, entries = _leaf_values(child, parts[2:])
+        else:  # two-level list: the repeated node is the element
+            values, entries = _leaf_values(child, parts[1:])
+        return values, empties + entries
+    return arr, len(arr)
+
+
+def _statistic_value(value: Any, leaf_type: pa.DataType) -> Any:
+    if pa.types.is_float16(leaf_type) and isinstance(value, bytes):
+        import numpy as np
+        return float(np.frombuffer(value, dtype="<f2")[0])
+    return value
+
+
+MAX_STATISTICS_SIZE = 4096
+
+
+def _byte_length(value: str | bytes) -> int:
+    return len(value.encode("utf-8")) if isinstance(value, str) else len(value)
+
+
+def check_statistics(path: str) -> list[str]:
+    """Compares every column chunk's statistics, as pyarrow reads them, with the chunk's data:
+    null_count = level entries without a value; min/max present exactly when there is a non-null,
+    non-NaN value (or absent when a string/binary bound is longer than 4096 bytes), and equal to the
+    data's minimum and maximum. Returns one message per problem."""
+    pf = pq.ParquetFile(path)
+    md = pf.metadata
+    problems: list[str] = []
+    for g in range(md.num_row_groups):
+        table = pf.read_row_group(g)
+        rg = md.row_group(g)
+        for j in range(md.num_columns):
+            chunk = rg.column(j)
+            where = f"row group {g} column {chunk.path_in_schema}"
+            parts = chunk.path_in_schema.split(".")
+            column = table.column(parts[0]).combine_chunks()
+            values, entries = _leaf_values(column, parts[1:])
+            nulls = entries - (len(values) - values.null_count)
+            statistics = chunk.statistics
+            if statistics is None:
+                problems.append(f"{where}: no statistics")
+                continue
+            if not statistics.has_null_count:
+                problems.append(f"{where}: no null_count")
+            elif statistics.null_count != nulls:
+                problems.append(f"{where}: null_count {statistics.null_count}, the data has {nulls}")
+            if pa.types.is_null(values.type):
+                if statistics.has_min_max:
+                    problems.append(f"{where}: min/max on a column of the null type")
+                continue
+            # Temporal values compare as their stored integers (as_py() cannot represent every date).
+            raw = pa.types.is_temporal(values.type)
+            if raw:
+                comparable = values.cast(pa.int32() if values.type.bit_width == 32 else pa.int64())
+            elif pa.types.is_float16(values.type):
+                comparable = values.cast(pa.float32())
+            else:
+                comparable = values
+            bounds = pc.min_max(comparable)
+            lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
+            expected = lo is not None and not (isinstance(lo, float) and math.isnan(lo))
+            if expected and not statistics.has_min_max and isinstance(lo, (str, bytes)) \
+                    and max(_byte_length(lo), _byte_length(hi)) > MAX_STATISTICS_SIZE:
+                expected = False  # writers leave out bounds longer than their limit (pyarrow's and Floe's: 4096)
+            if statistics.has_min_max != expected:
+                problems.append(f"{where}: has_min_max is {statistics.has_min_max}, expected {expected} "
+                                f"(data min {lo!r}, max {hi!r})")
+            elif expected:
+                smin = statistics.min_raw if raw else _statistic_value(statistics.min, values.type)
+                smax = statistics.max_raw if raw else _statistic_value(statistics.max, values.type)
+                if smin != lo or smax != hi:
+                    problems.append(f"{where}: statistics min/max {smin!r}/{smax!r}, the data has {lo!r}/{hi!r}")
+    return problems
+
+
+def dump_many(outdir: str, files: list[str], check: bool) -> int:
+    """Dumps each of `files` to OUTDIR/<i>.json (i = its position; or the error to OUTDIR/<i>.error),
+    each complete when it appears (so a caller may read file i while later ones are dumped), and
+    lists the results in OUTDIR/dumps.json: {"files": [{"file", "json"} or {"file", "error"}]}. With `check`, each
+    document also gets "checks": {"warnings": [...], "statistics": [problems]} — warnings are what
+    Python's warnings module or pyarrow's C++ code (on standard error) reported while reading."""
+    os.makedirs(outdir, exist_ok=True)
+    results = []
+    for i, path in enumerate(files):
+        entry: dict[str, Any] = {"file": path}
+        try:
+            with warnings.catch_warnings(record=True) as caught, captured_stderr() as stderr:
+                warnings.simplefilter("always")
+                doc, _ = document(path)
+                problems = check_statistics(path) if check else []
+            if check:
+                reported = [f"{w.category.__name__}: {w.message}" for w in caught]
+                if stderr and stderr[0].strip():
+                    reported.append(stderr[0].strip())
+                doc = {"checks": {"warnings": reported, "statistics": problems}, **doc}
+            name = f"{i}.json"
+            with open(os.path.join(outdir, name + ".part"), "w", encoding="utf-8") as out:
+                write_json(doc, out)
+            os.replace(os.path.join(outdir, name + ".part"), os.path.join(outdir, name))
+            entry["json"] = name
+        except Exception as error:  # reported per file; the caller decides
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            entry["error"] = f"{type(error).__name__}: {error} (at {os.path.basename(where.filename)}:{where.lineno})"
+            with open(os.path.join(outdir, f"{i}.error"), "w", encoding="utf-8") as out:
+                out.write(entry["error"])
+        results.append(entry)
+    with open(os.path.join(outdir, "dumps.json"), "w", encoding="utf-8") as out:
+        json.dump({"files": results}, out, indent=1, ensure_ascii=False)
+        out.write("\n")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0] == "dump":
         parser = argparse.ArgumentParser(prog="make_parquet_fixtures.py dump")
@@ -771,6 +944,19 @@ def main(argv: list[str]) -> int:
         parser.add_argument("-o", "--output", help="write the JSON here instead of standard output")
         args = parser.parse_args(argv[1:])
         return dump(args.file, args.output)
+    if argv and argv[0] == "dump-many":
+        parser = argparse.ArgumentParser(prog="make_parquet_fixtures.py dump-many")
+        parser.add_argument("outdir")
+        parser.add_argument("files", nargs="*")
+        parser.add_argument("--files-from", metavar="LIST", help="a file naming one Parquet file per line")
+        parser.add_argument("--check", action="store_true",
+                            help="also record warnings and check every column chunk's statistics against its data")
+        args = parser.parse_intermixed_args(argv[1:])
+        files = list(args.files)
+        if args.files_from:
+            with open(args.files_from, encoding="utf-8") as listing:
+                files.extend(line.rstrip("\n") for line in listing if line.strip())
+        return dump_many(args.outdir, files, args.check)
     if argv and argv[0] == "list":
         for fixture in fixtures():
             print(f"{fixture.name}: {fixture.description}")

@@ -61,6 +61,13 @@ struct ColumnChunkReader {
         var start = Int(meta.dataPageOffset)
         if let d = meta.dictionaryPageOffset, d > 0, Int(d) < start { start = Int(d) }
         let length = Int(meta.totalCompressedSize)
+        if meta.numValues == 0 {
+            // An empty chunk has no data pages: pyarrow writes data_page_offset 0 (and at most a
+            // dictionary page) for the chunks of an empty row group, so there is nothing to read.
+            let empty = ValueAccumulator(physicalType: descriptor.physicalType, typeLength: descriptor.node.typeLength).finish()
+            return LeafData(levelCount: 0, definitionLevels: [], repetitionLevels: [],
+                            values: try empty.arrowColumn(arrowType, node: descriptor.node, path: path))
+        }
         guard start >= 4, length >= 0, start <= fileSize, length <= fileSize - start else {
             throw ParquetError(.corrupt, "column '\(path)': chunk byte range \(start)+\(length) lies outside the file")
         }

@@ -99,7 +99,11 @@ final class ColumnChunkWriter {
     /// Appends the shredded data of one batch.
     func write(_ leaf: LeafData) throws {
         let physical = try PhysicalValues.fromArrow(leaf.values, node: descriptor.node, path: path)
-        if options.isStatisticsEnabled, let (lo, hi) = ColumnStatistics.bounds(of: leaf.values) {
+        if options.isStatisticsEnabled, var (lo, hi) = ColumnStatistics.bounds(of: leaf.values) {
+            if case .timestamp(.second, _) = leaf.values.dataType, case .int(let a) = lo, case .int(let b) = hi {
+                // Stored as milliseconds (`fromArrow` above checked that every value fits).
+                (lo, hi) = (.int(a * 1000), .int(b * 1000))
+            }
             if minimum == nil || ScalarOrder.less(lo, minimum!) { minimum = lo }
             if maximum == nil || ScalarOrder.less(maximum!, hi) { maximum = hi }
         }

@@ -54,7 +54,7 @@ struct LevelAssembler {
 
         case .list(let definition, let elementDefinition, let repetition, let type, let element):
             let data = try leaf(node.firstLeaf)
-            guard !data.repetitionLevels.isEmpty else {
+            guard !data.repetitionLevels.isEmpty || data.levelCount == 0 else {
                 throw ParquetError(.corrupt, "repeated column without repetition levels")
             }
             let offsets = BufferBuilder(capacity: (data.levelCount + 1) * 4)
