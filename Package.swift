@@ -45,6 +45,11 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Tools/floe", swiftSettings: strict),
 
+        // The libFuzzer harness of FloeParquet's decoders (Tools/fuzz.sh builds it with -sanitize=fuzzer
+        // -DFLOE_FUZZING); an ordinary build makes it a tool that replays inputs.
+        .executableTarget(name: "fuzz-parquet", dependencies: ["FloeParquet"], path: "Tools/fuzz-parquet",
+                          swiftSettings: strict + [.enableExperimentalFeature("Extern")]),
+
         .testTarget(name: "FloeColumnarTests", dependencies: ["FloeColumnar"],
                     path: "Tests/FloeColumnarTests", swiftSettings: strict),
         .testTarget(name: "FloeParquetTests", dependencies: ["FloeParquet", "FloeColumnar"],
