@@ -53,7 +53,9 @@ let package = Package(
         .testTarget(name: "FloeColumnarTests", dependencies: ["FloeColumnar"],
                     path: "Tests/FloeColumnarTests", swiftSettings: strict),
         .testTarget(name: "FloeParquetTests", dependencies: ["FloeParquet", "FloeColumnar"],
-                    path: "Tests/FloeParquetTests", swiftSettings: strict),
+                    path: "Tests/FloeParquetTests",
+                    exclude: ["FuzzRegressions"],  // inputs read via #filePath (FuzzRegressionTests)
+                    swiftSettings: strict),
         .testTarget(name: "FloeTests", dependencies: ["Floe", "FloeParquet", "FloeColumnar"],
                     path: "Tests/FloeTests", swiftSettings: strict),
     ],
