@@ -48,11 +48,17 @@ let package = Package(
         .executableTarget(name: "floe-bench",
                           dependencies: ["Floe", "FloeParquet", "FloeColumnar"],
                           path: "Tools/floe-bench", swiftSettings: strict),
+        // The libFuzzer harness of FloeParquet's decoders (Tools/fuzz.sh builds it with -sanitize=fuzzer
+        // -DFLOE_FUZZING); an ordinary build makes it a tool that replays inputs.
+        .executableTarget(name: "fuzz-parquet", dependencies: ["FloeParquet"], path: "Tools/fuzz-parquet",
+                          swiftSettings: strict + [.enableExperimentalFeature("Extern")]),
 
         .testTarget(name: "FloeColumnarTests", dependencies: ["FloeColumnar"],
                     path: "Tests/FloeColumnarTests", swiftSettings: strict),
         .testTarget(name: "FloeParquetTests", dependencies: ["FloeParquet", "FloeColumnar"],
-                    path: "Tests/FloeParquetTests", swiftSettings: strict),
+                    path: "Tests/FloeParquetTests",
+                    exclude: ["FuzzRegressions"],  // inputs read via #filePath (FuzzRegressionTests)
+                    swiftSettings: strict),
         .testTarget(name: "FloeTests", dependencies: ["Floe", "FloeParquet", "FloeColumnar"],
                     path: "Tests/FloeTests", swiftSettings: strict),
     ],

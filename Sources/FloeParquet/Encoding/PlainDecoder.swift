@@ -122,9 +122,12 @@ enum PlainDecoder {
                     }
                     let length = Int(UInt32(littleEndian: src.loadUnaligned(fromByteOffset: p, as: UInt32.self)))
                     p += 4
-                    guard length <= sourceCount - p else {
+                    // The bytes left must also hold the later values' length prefixes, or the data
+                    // would outgrow the `maxDataCount` bytes reserved for it. (As `p == o + 4 * (i + 1)`,
+                    // `maxDataCount - o <= sourceCount - p`: this also keeps reads inside `source`.)
+                    guard length <= maxDataCount - o else {
                         throw ParquetError.corrupt(
-                            "PLAIN BYTE_ARRAY value \(i) of \(count): length \(Int32(truncatingIfNeeded: length)) exceeds the \(sourceCount - p) bytes left")
+                            "PLAIN BYTE_ARRAY value \(i) of \(count): length \(Int32(truncatingIfNeeded: length)) exceeds the \(maxDataCount - o) bytes left for it")
                     }
                     ByteCopy.copy(from: src + p, readable: sourceCount - p, to: dst + o, count: length)
                     p += length
