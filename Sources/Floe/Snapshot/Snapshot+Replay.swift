@@ -133,17 +133,29 @@ extension Snapshot {
     }
 
     /// Reads a checkpoint's actions, including those in V2 sidecar files.
+    ///
+    /// - Throws: ``CheckpointNeedsReader`` when a Parquet file must be read without a reader;
+    ///   ``CheckpointUnreadable`` (wrapping the reader's ``DeltaError``) when a checkpoint or
+    ///   sidecar file cannot be read or decoded.
     static func readCheckpoint(_ checkpoint: LogSegment.Checkpoint, storage: any LogStorage,
                                checkpointReader: (any CheckpointReader)?) throws -> [Action] {
         var actions: [Action]
         let name = checkpoint.files.first?.entry.name ?? "checkpoint \(checkpoint.version)"
         if checkpoint.isJSON, let file = checkpoint.files.first {
-            actions = try Action.parseLines(try storage.read(file.entry.path), source: file.entry.path)
+            do {
+                actions = try Action.parseLines(try storage.read(file.entry.path), source: file.entry.path)
+            } catch let error as DeltaError {
+                throw CheckpointUnreadable(version: checkpoint.version, error: error)
+            }
         } else {
             guard let checkpointReader else {
                 throw CheckpointNeedsReader(error: DeltaError(.unsupportedFeature, "checkpoint \(name) is a Parquet file and no CheckpointReader is configured"))
             }
-            actions = try checkpointReader.actions(in: checkpoint.files.map(\.entry), from: storage)
+            do {
+                actions = try checkpointReader.actions(in: checkpoint.files.map(\.entry), from: storage)
+            } catch let error as DeltaError {
+                throw CheckpointUnreadable(version: checkpoint.version, error: error)
+            }
         }
         var sidecars: [FileEntry] = []
         for case .sidecar(let sidecar) in actions {
@@ -153,10 +165,22 @@ extension Snapshot {
             guard let checkpointReader else {
                 throw CheckpointNeedsReader(error: DeltaError(.unsupportedFeature, "checkpoint \(name) keeps its file actions in Parquet sidecar files and no CheckpointReader is configured"))
             }
-            actions.append(contentsOf: try checkpointReader.actions(in: sidecars, from: storage))
+            do {
+                actions.append(contentsOf: try checkpointReader.actions(in: sidecars, from: storage))
+            } catch let error as DeltaError {
+                throw CheckpointUnreadable(version: checkpoint.version, error: DeltaError(error.code, "checkpoint \(name): sidecar: \(error.message)", underlying: error.underlying))
+            }
         }
         return actions
     }
+}
+
+/// Thrown inside snapshot loading when a checkpoint (or one of its sidecars) cannot be read, so
+/// the loader can fall back to an older checkpoint or the commits; converted to its
+/// ``DeltaError`` when there is no fallback.
+struct CheckpointUnreadable: Error {
+    let version: Int64
+    let error: DeltaError
 }
 
 /// Thrown inside snapshot loading when a checkpoint needs a ``CheckpointReader`` that is absent,

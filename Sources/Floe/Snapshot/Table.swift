@@ -1,24 +1,33 @@
 import Foundation
 
-/// A Delta table: a root location (through its ``LogStorage``) and, optionally, a reader for
-/// Parquet checkpoints.
+/// A Delta table: a root location (through its ``LogStorage``) and a reader for Parquet
+/// checkpoints.
 ///
 /// `Table` is a cheap value; every method reads the log afresh, so a snapshot reflects the table
 /// at the moment it was taken.
+///
+/// Checkpoints: snapshots start from the newest usable checkpoint. When a checkpoint (or a sidecar
+/// of it) cannot be read — a damaged or truncated file, or one `_last_checkpoint` points at but
+/// that is unusable — Floe falls back to the next older checkpoint, or to the commits from
+/// version 0, and the snapshot is the same; only when nothing older can rebuild the version is the
+/// checkpoint's error thrown, naming the file.
 public struct Table: Sendable {
     /// The storage holding the table.
     public let storage: any LogStorage
-    /// Reads Parquet checkpoints and sidecars; `nil` until a Parquet-backed reader is supplied.
+    /// Reads Parquet checkpoints and sidecars; `nil` to replay JSON commits only (tables whose
+    /// early commits were cleaned up then cannot be read).
     public let checkpointReader: (any CheckpointReader)?
 
-    /// Creates a table over `storage`.
-    public init(storage: any LogStorage, checkpointReader: (any CheckpointReader)? = nil) {
+    /// Creates a table over `storage`, reading Parquet checkpoints with `checkpointReader`
+    /// (by default a ``ParquetCheckpointReader``).
+    public init(storage: any LogStorage, checkpointReader: (any CheckpointReader)? = ParquetCheckpointReader()) {
         self.storage = storage
         self.checkpointReader = checkpointReader
     }
 
-    /// Creates a table at a local directory.
-    public init(path: String, checkpointReader: (any CheckpointReader)? = nil) {
+    /// Creates a table at a local directory, reading Parquet checkpoints with `checkpointReader`
+    /// (by default a ``ParquetCheckpointReader``).
+    public init(path: String, checkpointReader: (any CheckpointReader)? = ParquetCheckpointReader()) {
         self.init(storage: LocalStorage(root: path), checkpointReader: checkpointReader)
     }
 
@@ -39,15 +48,31 @@ public struct Table: Sendable {
 
     func loadSnapshot(version: Int64?) throws -> Snapshot {
         var excluded = Set<Int64>()
+        // The first checkpoint found unreadable: its error is thrown when no fallback works.
+        var unreadable: DeltaError?
         while true {
-            let segment = try LogSegment.build(storage: storage, version: version, canReadParquet: checkpointReader != nil,
+            let segment: LogSegment
+            do {
+                segment = try LogSegment.build(storage: storage, version: version, canReadParquet: checkpointReader != nil,
                                                excludedCheckpoints: excluded)
+            } catch let error as DeltaError {
+                if let unreadable {
+                    throw DeltaError(unreadable.code, "\(unreadable.message) (and no older checkpoint or complete commit history can rebuild the version: \(error.message))",
+                                     underlying: unreadable.underlying)
+                }
+                throw error
+            }
             do {
                 return try Snapshot.load(segment: segment, storage: storage, checkpointReader: checkpointReader)
             } catch let failure as CheckpointNeedsReader {
                 // E.g. a JSON checkpoint whose file actions are in Parquet sidecars: try without it.
                 guard let checkpoint = segment.checkpoint, !excluded.contains(checkpoint.version) else { throw failure.error }
                 excluded.insert(checkpoint.version)
+            } catch let failure as CheckpointUnreadable {
+                // A damaged checkpoint: rebuild from an older one or the commits instead.
+                guard !excluded.contains(failure.version) else { throw failure.error }
+                excluded.insert(failure.version)
+                if unreadable == nil { unreadable = failure.error }
             }
         }
     }

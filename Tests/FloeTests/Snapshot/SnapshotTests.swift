@@ -118,7 +118,7 @@ struct SnapshotTests {
     @Test("logs that need a Parquet checkpoint fail clearly without a reader", .enabled(if: Fixtures.goldenAvailable))
     func parquetCheckpointNeeded() throws {
         for name in ["checkpoints_vacuumed", "checkpoint-cdf-table", "checkpoint_with_partitions", "table-with-domain-metadata"] {
-            let error = try #require(throws: DeltaError.self, "\(name)") { try Table(path: Fixtures.golden(name)).snapshot() }
+            let error = try #require(throws: DeltaError.self, "\(name)") { try Table(path: Fixtures.golden(name), checkpointReader: nil).snapshot() }
             #expect(error.code == .unsupportedFeature, "\(name): \(error)")
             #expect(error.message.contains("CheckpointReader"), "\(name): \(error)")
         }
@@ -358,6 +358,6 @@ struct CheckpointWritingTests {
         try table.writeCheckpoint(of: try table.snapshot(version: 2), using: JSONLinesWriter(), now: Transaction.nowMillis())
         #expect(LastCheckpoint(json: try LocalStorage(root: root).read(LastCheckpoint.path))?.version == 4)
         // Without a reader the commits are replayed instead.
-        #expect(try Table(path: root).snapshot().activeFiles.map(\.path) == s5.activeFiles.map(\.path))
+        #expect(try Table(path: root, checkpointReader: nil).snapshot().activeFiles.map(\.path) == s5.activeFiles.map(\.path))
     }
 }
