@@ -102,7 +102,7 @@ package enum ParquetFuzzing {
         guard !names.isEmpty else { return }
         let literals: [Scalar] = [.int(0), .int(-7), .uint(.max), .float(0.5), .string("m"), .binary([0, 255]),
                                   .bool(true), .decimal(12345), .null]
-        var predicates: [Predicate] = []
+        var predicates: [Condition] = []
         for (i, name) in names.enumerated() {
             let literal = literals[i % literals.count]
             predicates.append(.or([.comparison(column: name, op: .less, value: literal),
