@@ -145,6 +145,11 @@ func main() throws {
     switch args.first {
     case "parquet":
         try parquetBenchmark(Array(args.dropFirst()))
+    case "table":
+        try TableBenchmark.run(Array(args.dropFirst()))
+    case "table-append":
+        guard args.count >= 4, let w = Int(args[2]), let n = Int(args[3]) else { throw BenchError("usage: table-append PATH WRITER COMMITS") }
+        try TableBenchmark.appendChild(path: args[1], writer: w, commits: n)
     case "parquet-write":
         guard args.count >= 3, let rows = Int(args[2]) else { throw BenchError("usage: parquet-write FILE ROWS") }
         let batches = try ParquetBenchmark.makeBatches(rows: rows)
@@ -163,7 +168,7 @@ func main() throws {
         guard rows == reader.metadata.numRows else { throw BenchError("read \(rows) rows, expected \(reader.metadata.numRows)") }
         emit(Figure(seconds: seconds, bytes: reader.source.size, peakRSS: peakRSSBytes()))
     default:
-        print("usage: floe-bench parquet [--rows N] [--python PATH]")
+        print("usage: floe-bench parquet [--rows N] [--python PATH] | floe-bench table [--commits N] [--sizes 1000,10000,100000] [--python PATH]")
         exit(2)
     }
 }

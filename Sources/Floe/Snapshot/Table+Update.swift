@@ -5,7 +5,21 @@ extension Table {
     ///
     /// - Throws: The errors of ``snapshot()``.
     public func update(_ snapshot: Snapshot) throws -> Snapshot {
-        let listing = try LogListing(storage: storage, startingAt: snapshot.version + 1)
+        // Probe for the next commits by name (a stat each) instead of listing the whole log: a
+        // writer that keeps its snapshot pays per new commit, not per commit in the table.
+        var probed: [Int64: LogFile] = [:]
+        var next = snapshot.version + 1
+        while probed.count < 256, let entry = try storage.entry(at: LogFile.commitPath(next)), let file = LogFile(entry: entry) {
+            probed[next] = file
+            next += 1
+        }
+        let listing: (commits: [Int64: LogFile], latestVersion: Int64?)
+        if probed.count < 256 {
+            listing = (probed, probed.keys.max())
+        } else {
+            let full = try LogListing(storage: storage, startingAt: snapshot.version + 1)
+            listing = (full.commits, full.latestVersion)
+        }
         let newer = listing.commits.keys.filter { $0 > snapshot.version }.sorted()
         guard let latest = newer.last else { return snapshot }
         guard newer.count == Int(latest - snapshot.version), newer.first == snapshot.version + 1 else {

@@ -1,10 +1,12 @@
 import Foundation
+import Synchronization
 
 /// A Delta table: a root location (through its ``LogStorage``) and a reader for Parquet
 /// checkpoints.
 ///
-/// `Table` is a cheap value; every method reads the log afresh, so a snapshot reflects the table
-/// at the moment it was taken.
+/// `Table` is a cheap value. ``snapshot()`` reflects the table at the moment it is called, read
+/// from the newest checkpoint; ``latestSnapshot()`` refreshes a snapshot cached by this value (and
+/// shared by its copies) incrementally, reading only newer commits, for writers that commit often.
 ///
 /// Checkpoints: snapshots start from the newest usable checkpoint. When a checkpoint (or a sidecar
 /// of it) cannot be read — a damaged or truncated file, or one `_last_checkpoint` points at but
@@ -17,6 +19,8 @@ public struct Table: Sendable {
     /// Reads Parquet checkpoints and sidecars; `nil` to replay JSON commits only (tables whose
     /// early commits were cleaned up then cannot be read).
     public let checkpointReader: (any CheckpointReader)?
+    /// The latest snapshot seen through this value (shared by its copies).
+    let latestCache = SnapshotCache()
 
     /// Creates a table over `storage`, reading Parquet checkpoints with `checkpointReader`
     /// (by default a ``ParquetCheckpointReader``).
@@ -39,6 +43,20 @@ public struct Table: Sendable {
     /// - Throws: ``DeltaError/Code/tableNotFound`` when there is no table, or any error of
     ///   ``snapshot(version:)``.
     public func snapshot() throws -> Snapshot { try loadSnapshot(version: nil) }
+
+    /// The latest snapshot, refreshed incrementally from the one this value (or a copy) last saw:
+    /// only commits newer than it are read. Equal in content to ``snapshot()``; used by writers
+    /// that commit repeatedly.
+    public func latestSnapshot() throws -> Snapshot {
+        if let cached = latestCache.value {
+            let refreshed = try update(cached)
+            latestCache.store(refreshed)
+            return refreshed
+        }
+        let loaded = try loadSnapshot(version: nil)
+        latestCache.store(loaded)
+        return loaded
+    }
 
     /// The snapshot at `version`.
     ///
@@ -84,5 +102,20 @@ public struct Table: Sendable {
             throw DeltaError(.tableNotFound, "no Delta table at \(root): _delta_log has no commits or checkpoints")
         }
         return latest
+    }
+}
+
+
+/// The latest snapshot a ``Table`` value has seen, shared by its copies and safe across tasks.
+final class SnapshotCache: Sendable {
+    private let state = Mutex<Snapshot?>(nil)
+
+    var value: Snapshot? { state.withLock { $0 } }
+
+    /// Keeps `snapshot` unless a newer one is already cached.
+    func store(_ snapshot: Snapshot) {
+        state.withLock { current in
+            if (current?.version ?? -1) <= snapshot.version { current = snapshot }
+        }
     }
 }

@@ -31,7 +31,7 @@ extension Table {
     /// refused naming the column and row.
     @discardableResult
     public func write(_ batches: [RecordBatch], options: WriteOptions = WriteOptions()) throws -> WriteResult {
-        let snapshot = try self.snapshot()
+        let snapshot = try latestSnapshot()
         if let app = options.applicationTransaction, let recorded = snapshot.transactionVersion(for: app.appID), app.version <= recorded {
             return WriteResult(version: snapshot.version, isSkipped: true, filesAdded: 0, filesRemoved: 0, rowsWritten: 0, bytesWritten: 0)
         }

@@ -1,0 +1,147 @@
+import Foundation
+import FloeColumnar
+import Floe
+
+/// The table benchmark: durable commit throughput of small appends (1 and 4 processes) and the
+/// time to open / time-travel tables with many commits, for Floe and for deltalake.
+enum TableBenchmark {
+    static let schema = StructType([
+        StructField(name: "id", type: .long, nullable: false),
+        StructField(name: "writer", type: .integer, nullable: false),
+        StructField(name: "value", type: .double),
+    ])
+
+    static func batch(writer: Int, start: Int, rows: Int = 100) throws -> RecordBatch {
+        let ids = BufferBuilder(capacity: rows * 8), writers = BufferBuilder(capacity: rows * 4), values = BufferBuilder(capacity: rows * 8)
+        for i in 0..<rows {
+            ids.append(Int64(start + i))
+            writers.append(Int32(writer))
+            values.append(Double(i) * 0.5)
+        }
+        let arrow = try schema.arrowSchema()
+        return try RecordBatch(schema: arrow, columns: [
+            Column(dataType: .int64, count: rows, buffers: [ids.finish()]),
+            Column(dataType: .int32, count: rows, buffers: [writers.finish()]),
+            Column(dataType: .float64, count: rows, buffers: [values.finish()]),
+        ])
+    }
+
+    /// Appends `commits` 100-row batches; prints one JSON line with the elapsed seconds.
+    static func appendChild(path: String, writer: Int, commits: Int) throws {
+        let table = Table(path: path)
+        let start = now()
+        for c in 0..<commits {
+            try table.append([try batch(writer: writer, start: c * 100)])
+        }
+        print("{\"seconds\":\(now() - start),\"commits\":\(commits)}")
+    }
+
+    /// Writes a synthetic log of `commits` commits (one small `add` each, ICT off) quickly and
+    /// non-durably, for the open/time-travel figures (data files are not needed to open a table).
+    static func synthesize(path: String, commits: Int) throws {
+        let log = path + "/_delta_log"
+        try FileManager.default.createDirectory(atPath: log, withIntermediateDirectories: true)
+        let base: Int64 = 1_767_225_600_000 // 2026-01-01
+        let schemaJSON = schema.jsonString.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        for v in 0..<commits {
+            var text = "{\"commitInfo\":{\"timestamp\":\(base + Int64(v) * 1000),\"operation\":\"WRITE\",\"operationParameters\":{\"mode\":\"Append\"}}}\n"
+            if v == 0 {
+                text += "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n"
+                text += "{\"metaData\":{\"id\":\"bench\",\"format\":{\"provider\":\"parquet\",\"options\":{}},\"schemaString\":\"\(schemaJSON)\",\"partitionColumns\":[],\"configuration\":{},\"createdTime\":\(base)}}\n"
+            } else {
+                text += "{\"add\":{\"path\":\"part-\(v).parquet\",\"partitionValues\":{},\"size\":1000,\"modificationTime\":\(base + Int64(v) * 1000),\"dataChange\":true,\"stats\":\"{\\\"numRecords\\\":100}\"}}\n"
+            }
+            let file = log + "/" + String(format: "%020d.json", v)
+            FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+            // File times carry the commit timestamps (no in-commit timestamps here).
+            var times = [timespec(tv_sec: Int((base + Int64(v) * 1000) / 1000), tv_nsec: 0), timespec(tv_sec: Int((base + Int64(v) * 1000) / 1000), tv_nsec: 0)]
+            _ = utimensat(AT_FDCWD, file, &times, 0)
+        }
+    }
+
+    static func run(_ args: [String]) throws {
+        let python = option("--python", args) ?? ProcessInfo.processInfo.environment["FLOE_PYTHON"]
+        let script = option("--script", args) ?? "Tools/floe-bench/deltalake_bench.py"
+        let dir = option("--dir", args) ?? NSTemporaryDirectory() + "floe-table-bench-\(getpid())"
+        let sizes = (option("--sizes", args) ?? "1000,10000,100000").split(separator: ",").compactMap { Int($0) }
+        let commits = Int(option("--commits", args) ?? "") ?? 300
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let hasPython = python.map { FileManager.default.isExecutableFile(atPath: $0) } ?? false
+        print("Table benchmark: durable commits of 100-row appends; opening and time travel at \(sizes.map(String.init).joined(separator: ", ")) commits")
+        print("")
+
+        // Commit throughput.
+        for processes in [1, 4] {
+            let path = dir + "/commits-\(processes)"
+            try Table(path: path).create(schema: schema)
+            let perProcess = processes == 1 ? commits : commits / 2
+            let start = now()
+            let children = try (0..<processes).map { w in try spawnSelf(["table-append", path, String(w), String(perProcess)]) }
+            for c in children { c.waitUntilExit(); guard c.terminationStatus == 0 else { throw BenchError("append child failed") } }
+            let seconds = now() - start
+            let total = processes * perProcess
+            let rows = try Table(path: path).scan().readAll().reduce(0) { $0 + $1.count }
+            guard rows == total * 100 else { throw BenchError("expected \(total * 100) rows, found \(rows)") }
+            print(String(format: "Floe: %d process(es) x %d commits: %.0f durable commits/s (%.2f s), every append present", processes, perProcess, Double(total) / seconds, seconds))
+            if hasPython, let python {
+                let dpath = dir + "/dl-commits-\(processes)"
+                let out = try runPythonText(python, [script, "commits", dpath, String(processes), String(max(10, perProcess / 10))])
+                print("deltalake: " + out)
+            }
+        }
+        print("")
+        // Opening and time travel.
+        for n in sizes {
+            let path = dir + "/log-\(n)"
+            try synthesize(path: path, commits: n)
+            let table = Table(path: path)
+            let tNoCkpt = try timeBest(3) { _ = try Table(path: path).snapshot() }
+            let t0 = now()
+            _ = table // checkpoint written here once Table.checkpoint() lands
+            let checkpointSeconds = now() - t0
+            let tOpen = try timeBest(5) { _ = try Table(path: path).snapshot() }
+            let mid = Int64(n / 2)
+            let tVersion = try timeBest(5) { _ = try Table(path: path).snapshot(version: mid) }
+            let when = Date(timeIntervalSince1970: Double(1_767_225_600 + n / 2) + 0.5)
+            let tTime = try timeBest(5) { _ = try Table(path: path).snapshot(asOf: when) }
+            print(String(format: "Floe, %6d commits: open latest %.1f ms (no checkpoint %.1f ms; writing the checkpoint took %.0f ms), version %lld %.1f ms, timestamp %.1f ms",
+                         n, tOpen * 1000, tNoCkpt * 1000, checkpointSeconds * 1000, mid, tVersion * 1000, tTime * 1000))
+            if hasPython, let python {
+                let out = try runPythonText(python, [script, "open", path, String(mid), String(1_767_225_600 + n / 2)])
+                print(String(format: "deltalake, %6d commits: ", n) + out)
+            }
+        }
+    }
+
+    static func timeBest(_ times: Int, _ body: () throws -> Void) throws -> Double {
+        var best = Double.infinity
+        for _ in 0..<times {
+            let s = now()
+            try body()
+            best = min(best, now() - s)
+        }
+        return best
+    }
+
+    static func spawnSelf(_ arguments: [String]) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        p.arguments = arguments
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    static func runPythonText(_ python: String, _ arguments: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: python)
+        p.arguments = arguments
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (String(data: out, encoding: .utf8) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
