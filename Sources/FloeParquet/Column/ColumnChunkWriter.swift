@@ -210,8 +210,11 @@ final class ColumnChunkWriter {
         } else {
             compressed = try body.withUnsafeBytes { try codec.compress($0, level: level) }
         }
-        h.uncompressedPageSize = Int32(body.count)
-        h.compressedPageSize = Int32(compressed.count)
+        guard let uncompressedSize = Int32(exactly: body.count), let compressedSize = Int32(exactly: compressed.count) else {
+            throw ParquetError(.overflow, "column '\(path)': a page of \(body.count) bytes exceeds Parquet's 2 GiB page size limit (lower dataPageSize)")
+        }
+        h.uncompressedPageSize = uncompressedSize
+        h.compressedPageSize = compressedSize
         var writer = ThriftCompactWriter()
         h.write(to: &writer)
         let headerBytes = writer.bytes
