@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Parquet interop fixtures for Floe, written (two by arrow-rs through delta-rs) and read by pyarrow.
+"""Parquet interop fixtures for Floe, written (three by arrow-rs through delta-rs) and read by pyarrow.
 
 Usage:
     make_parquet_fixtures.py OUTDIR [--only NAME ...]   write NAME.parquet + NAME.json for each fixture,
@@ -813,6 +813,9 @@ def fixtures() -> list[Fixture]:
         compression="SNAPPY", max_row_group_size=250, default_column_properties={"dictionary_enabled": False,
                                                                                  "statistics_enabled": "PAGE"},
         **rs_small_pages))
+    out.append(Fixture(
+        "arrow_rs_lz4_hadoop", "arrow-rs (delta-rs) writer with its 'LZ4' codec: the deprecated Hadoop-framed LZ4 (codec 5)",
+        lambda rng: codec_table(rng, 3000), engine="deltalake", compression="LZ4", max_row_group_size=1000, **rs_small_pages))
     add("content_defined_chunking", "pages cut by content-defined chunking (nested and flat columns)",
         lambda rng: nested_table(rng, 800).append_column("text", pa.array(string_column(rng, 800))),
         use_content_defined_chunking=True, row_group_size=400)
