@@ -25,7 +25,7 @@ struct InteropFixtureTests {
 
     @Test func everyFixtureReadsAsPyarrowReadsIt() throws {
         let (dir, names) = try Self.manifest()
-        #expect(names.count >= 46, "the manifest lists \(names.count) fixtures")
+        #expect(names.count >= 47, "the manifest lists \(names.count) fixtures")
         var compared = 0
         for name in names where Self.unreadable[name] == nil {
             let file = dir.appendingPathComponent(name + ".parquet").path
@@ -49,6 +49,42 @@ struct InteropFixtureTests {
         let problems = try InteropCheck.differences(file: dir.appendingPathComponent(name + ".parquet").path,
                                                     document: document, parallelism: 2)
         if !problems.isEmpty { Issue.record("fixture \(name):\n\(problems.joined(separator: "\n"))") }
+    }
+
+    /// Reading one column, or one struct field by its dotted path, gives pyarrow's values of it
+    /// (null where an enclosing struct is null); so does reading several in reverse order.
+    @Test(arguments: ["nested_v1", "nested_required", "field_ids", "primitives_v2", "arrow_rs_nested"])
+    func projectionsReadAsPyarrowReadsThem(name: String) throws {
+        let (dir, _) = try Self.manifest()
+        let document = try InteropPython.readJSON(dir.appendingPathComponent(name + ".json"))
+        let reader = try ParquetFileReader(path: dir.appendingPathComponent(name + ".parquet").path)
+        let fields = document["schema"]?.arrayValue?.map(PyarrowField.init) ?? []
+        let rows = document["rows"]?.arrayValue ?? []
+        // Every top-level column and every path into structs: (path, pyarrow field, value extractor).
+        var selections: [(String, PyarrowField, (JSONValue) -> JSONValue)] = []
+        func add(_ path: String, _ field: PyarrowField, _ get: @escaping (JSONValue) -> JSONValue) {
+            var named = field
+            named.name = path
+            selections.append((path, named, get))
+            guard field.type.hasPrefix("struct<") else { return }
+            for child in field.children {
+                add(path + "." + child.name, child) { row in get(row)[child.name] ?? .null }
+            }
+        }
+        for field in fields { add(field.name, field) { $0[field.name] ?? .null } }
+        for (path, field, get) in selections {
+            let batches = try reader.readAll(columns: [path])
+            let expected = rows.map { JSONValue.object([JSONValue.Member(key: path, value: get($0))]) }
+            if let d = InteropComparer.firstDifference(expected: expected, batches: batches, pyarrow: [field]) {
+                Issue.record("fixture \(name), column '\(path)' alone: \(d)")
+            }
+        }
+        let reversed = Array(selections.reversed().prefix(6))
+        let batches = try reader.readAll(columns: reversed.map(\.0))
+        let expected = rows.map { row in JSONValue.object(reversed.map { JSONValue.Member(key: $0.0, value: $0.2(row)) }) }
+        if let d = InteropComparer.firstDifference(expected: expected, batches: batches, pyarrow: reversed.map(\.1)) {
+            Issue.record("fixture \(name), columns \(reversed.map(\.0)): \(d)")
+        }
     }
 
     @Test func unreadableFixturesFailWithUnsupported() throws {
