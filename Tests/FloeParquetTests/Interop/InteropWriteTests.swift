@@ -25,7 +25,7 @@ struct InteropWriteTests {
         var dictionary: Bool
     }
 
-    static func options(_ compression: ParquetWriteOptions.Compression = .zstd(level: 1), rowGroupSize: Int = 300,
+    static func options(_ compression: ParquetWriteOptions.Compression = .zstd(level: 1), rowGroupSize: Int = 200,
                         dataPageSize: Int = 512, dictionary: Bool = true) -> ParquetWriteOptions {
         var o = ParquetWriteOptions()
         o.compression = compression
@@ -46,9 +46,9 @@ struct InteropWriteTests {
     static func cases() throws -> [Case] {
         let fields = InteropWriteData.allFields
         let schema = Schema(fields)
-        // 1000 rows written as batches of 400, 1 and 599: row groups of 300 cut across batches.
-        let parts = [try InteropWriteData.batch(fields, rows: 400, seed: 1), try InteropWriteData.batch(fields, rows: 1, seed: 2),
-                     try InteropWriteData.batch(fields, rows: 599, seed: 3)]
+        // 700 rows written as batches of 250, 1 and 449: row groups of 200 cut across batches.
+        let parts = [try InteropWriteData.batch(fields, rows: 250, seed: 1), try InteropWriteData.batch(fields, rows: 1, seed: 2),
+                     try InteropWriteData.batch(fields, rows: 449, seed: 3)]
         var cases: [Case] = []
         let codecs: [(ParquetWriteOptions.Compression, String)] = [
             (.zstd(level: 1), "ZSTD"), (.snappy, "SNAPPY"), (.gzip(level: 6), "GZIP"), (.lz4Raw, "LZ4_RAW"), (.uncompressed, "UNCOMPRESSED"),
@@ -82,17 +82,19 @@ struct InteropWriteTests {
                           Field("list_int64", InteropWriteData.list(.int64)), Field("map", InteropWriteData.mapType(.string, .int64)),
                           Field("list_struct", InteropWriteData.nestedFields[2].dataType),
                           Field("required_list", InteropWriteData.list(.boolean), isNullable: false)]
-        var manyPages = options(.lz4Raw, rowGroupSize: 12_000, dataPageSize: 256)
+        var manyPages = options(.lz4Raw, rowGroupSize: 5_000, dataPageSize: 64)
         manyPages.parallelism = 2
         cases.append(Case(name: "many_pages", schema: Schema(pageFields),
-                          batches: [try InteropWriteData.batch(pageFields, rows: 13_000, seed: 6), try InteropWriteData.batch(pageFields, rows: 1_000, seed: 7)],
+                          batches: [try InteropWriteData.batch(pageFields, rows: 6_000, seed: 6), try InteropWriteData.batch(pageFields, rows: 1_000, seed: 7)],
                           options: manyPages, codec: "LZ4", parquetCodec: "LZ4_RAW", rowGroups: 2, dictionary: true))
 
-        // Default pages and row groups; a batch of more than 16384 entries per leaf.
+        // Default pages and row groups; a batch of more than 16384 entries per list leaf (the writer
+        // cuts pages between slices of 16384 entries, extended to record boundaries).
         var defaults = ParquetWriteOptions()
         defaults.isDurable = false
-        cases.append(Case(name: "big_batch_default_options", schema: Schema(pageFields),
-                          batches: [try InteropWriteData.batch(pageFields, rows: 20_000, seed: 10)],
+        let listFields = pageFields.filter { $0.dataType.isNested }
+        cases.append(Case(name: "big_batch_default_options", schema: Schema(listFields),
+                          batches: [try InteropWriteData.batch(listFields, rows: 12_000, seed: 10)],
                           options: defaults, codec: "ZSTD", rowGroups: 1, dictionary: true))
 
         // Field ids at every level, names with spaces and non-ASCII letters, footer metadata.
@@ -109,13 +111,13 @@ struct InteropWriteTests {
         var idOptions = options()
         idOptions.keyValueMetadata = ["floe.test": "field ids", "ünïcödé": "✓"]
         cases.append(Case(name: "field_ids_and_names", schema: Schema(idFields), batches: [try InteropWriteData.batch(idFields, rows: 500, seed: 8)],
-                          options: idOptions, codec: "ZSTD", rowGroups: 2, dictionary: true))
+                          options: idOptions, codec: "ZSTD", rowGroups: 3, dictionary: true))
 
         // The null type inside nested columns.
         let nullFields = [Field("list_null", InteropWriteData.list(.null)), Field("struct_null", .struct([Field("n", .null), Field("i", .int32)])),
                           Field("map_null", InteropWriteData.mapType(.string, .null))]
         cases.append(Case(name: "null_type_nested", schema: Schema(nullFields), batches: [try InteropWriteData.batch(nullFields, rows: 300, seed: 9)],
-                          options: options(), codec: "ZSTD", rowGroups: 1, dictionary: true))
+                          options: options(), codec: "ZSTD", rowGroups: 2, dictionary: true))
 
         // No rows at all, and a zero-row batch.
         cases.append(Case(name: "empty", schema: schema, batches: [], options: options(), codec: "ZSTD", rowGroups: 0, dictionary: true))
