@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Parquet interop fixtures for Floe, written and read by pyarrow.
+"""Parquet interop fixtures for Floe, written (three by arrow-rs through delta-rs) and read by pyarrow.
 
 Usage:
     make_parquet_fixtures.py OUTDIR [--only NAME ...]   write NAME.parquet + NAME.json for each fixture,
@@ -538,6 +538,76 @@ def nested_table(rng: random.Random, n: int) -> pa.Table:
     return pa.table(arrays)
 
 
+def nested_required_table(rng: random.Random, n: int) -> pa.Table:
+    """Nested columns with REQUIRED levels: non-nullable structs, lists, list elements, map values
+    and struct fields, mixed with nullable ones (definition levels that skip required nodes)."""
+    i32 = pa.int32()
+
+    def req(name: str, type_: pa.DataType) -> pa.Field:
+        return pa.field(name, type_, nullable=False)
+
+    def opt(name: str, type_: pa.DataType) -> pa.Field:
+        return pa.field(name, type_)
+
+    point_t = pa.struct([req("x", i32), opt("y", pa.list_(req("element", pa.string())))])
+    columns: dict[str, tuple[list, Callable[[], Any], pa.Field]] = {
+        "struct": ([{"a": 0, "b": None}, {"a": -1, "b": "x"}],
+                   lambda: {"a": rng.randint(-9, 9), "b": maybe(rng, 0.3, lambda: rng.choice(WORDS))},
+                   req("struct", pa.struct([req("a", i32), opt("b", pa.string())]))),
+        "list_required": ([[], [1], [1, 2, 3]], lambda: [rng.randint(0, 9) for _ in range(rng.randint(0, 3))],
+                          req("list_required", pa.list_(req("element", i32)))),
+        "list_of_required": ([None, [], [7]], lambda: maybe(rng, 0.2, lambda: [rng.randint(0, 9) for _ in range(rng.randint(0, 3))]),
+                             opt("list_of_required", pa.list_(req("element", i32)))),
+        "required_list_of_optional": ([[], [None], [None, 1]],
+                                      lambda: [maybe(rng, 0.3, lambda: rng.randint(0, 9)) for _ in range(rng.randint(0, 3))],
+                                      req("required_list_of_optional", pa.list_(opt("element", i32)))),
+        "map_required_values": ([None, [], [("a", 1)], [("a", 1), ("b", 2)]],
+                                lambda: maybe(rng, 0.2, lambda: [(k, rng.randint(0, 9)) for k in rng.sample(WORDS[:6], rng.randint(0, 3))]),
+                                opt("map_required_values", pa.map_(req("key", pa.string()), req("value", i32)))),
+        "list_struct": ([None, [], [{"x": 1, "y": None}], [{"x": 2, "y": []}], [{"x": 3, "y": ["a", ""]}]],
+                        lambda: maybe(rng, 0.2, lambda: [{"x": rng.randint(0, 9), "y": maybe(rng, 0.3, lambda: [
+                            rng.choice(WORDS) for _ in range(rng.randint(0, 2))])} for _ in range(rng.randint(0, 3))]),
+                        opt("list_struct", pa.list_(req("element", point_t)))),
+        "struct_struct": ([None, {"inner": {"v": 1}}],
+                          lambda: maybe(rng, 0.3, lambda: {"inner": {"v": rng.randint(0, 9)}}),
+                          opt("struct_struct", pa.struct([req("inner", pa.struct([req("v", i32)]))]))),
+    }
+    fields, arrays = [], []
+    for name, (edges, make, field) in columns.items():
+        fields.append(field)
+        arrays.append(pa.array(fill(rng, n, edges, make), field.type))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def arrow_rs_table(rng: random.Random, n: int) -> pa.Table:
+    """Primitive, temporal and string columns of types a Delta table can hold (no unsigned, float16,
+    time, fixed-size binary, nanoseconds or non-UTC zones)."""
+    table = primitive_table(rng, n)
+    columns = {c: table.column(c) for c in table.column_names
+               if c in ("bool", "int8", "int16", "int32", "int64", "float32", "float64", "decimal_5_2", "decimal_12_3",
+                        "decimal_30_10", "date32", "timestamp_ms_utc", "timestamp_us", "string", "binary")}
+    temporal = temporal_table(rng, n)
+    for c in ("timestamp_s", "timestamp_s_utc", "timestamp_ms", "timestamp_us_utc"):
+        columns["t_" + c] = temporal.column(c)
+    columns["prefixes"] = string_table(rng, n).column("prefixes")
+    return pa.table(columns)
+
+
+def arrow_rs_nested_table(rng: random.Random, n: int) -> pa.Table:
+    table = nested_table(rng, n)
+    return table.drop_columns(["large_list", "fixed_size_list"])
+
+
+def dictionary_arrow_table(rng: random.Random, n: int) -> pa.Table:
+    """Arrow dictionary-typed columns (pyarrow stores the Arrow schema and reads them back as
+    dictionaries; Floe reads the plain value type)."""
+    return pa.table({
+        "dict_string": pa.array(with_nulls(rng, [rng.choice(WORDS) for _ in range(n)]), pa.string()).dictionary_encode(),
+        "dict_int64": pa.array(with_nulls(rng, [rng.randint(-3, 3) for _ in range(n)]), pa.int64()).dictionary_encode(),
+        "plain": pa.array(range(n), pa.int32()),
+    })
+
+
 def field_id_table(rng: random.Random, n: int) -> pa.Table:
     def fid(i: int) -> dict:
         return {"PARQUET:field_id": str(i)}
@@ -599,8 +669,28 @@ SMALL_PAGES = {"data_page_size": 1024, "write_batch_size": 64, "max_rows_per_pag
 
 
 class Fixture:
-    def __init__(self, name: str, description: str, make: Callable[[random.Random], pa.Table], **options: Any):
-        self.name, self.description, self.make, self.options = name, description, make, options
+    """`options` go to pyarrow's write_table, or with `engine="deltalake"` to delta-rs's
+    WriterProperties (the file is then written by arrow-rs, the Rust Parquet writer)."""
+
+    def __init__(self, name: str, description: str, make: Callable[[random.Random], pa.Table], engine: str = "pyarrow",
+                 **options: Any):
+        self.name, self.description, self.make, self.engine, self.options = name, description, make, engine, options
+
+
+def write_with_deltalake(table: pa.Table, path: str, options: dict) -> None:
+    """Writes `table` as a one-file Delta table with delta-rs (arrow-rs) and moves its data file to `path`."""
+    import glob
+    import shutil
+    from deltalake import ColumnProperties, WriterProperties, write_deltalake
+    options = dict(options)
+    column = options.pop("default_column_properties", None)
+    properties = WriterProperties(**options, default_column_properties=ColumnProperties(**column) if column else None)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_deltalake(tmp, table, writer_properties=properties)
+        parts = [f for f in glob.glob(os.path.join(tmp, "**", "*.parquet"), recursive=True) if "_delta_log" not in f]
+        if len(parts) != 1:
+            raise AssertionError(f"delta-rs wrote {len(parts)} data files, expected 1")
+        shutil.move(parts[0], path)
 
 
 def fixtures() -> list[Fixture]:
@@ -693,6 +783,42 @@ def fixtures() -> list[Fixture]:
     add("all_null", "every type, every value null", lambda rng: all_null(all_types_table(rng, 150)), row_group_size=60)
     add("empty", "every type, zero rows", lambda rng: all_types_table(rng, 0))
     add("many_row_groups", "10 000 rows in row groups of 500", lambda rng: codec_table(rng, 10_000), row_group_size=500)
+    add("nested_required", "non-nullable structs, lists, list elements, map values and struct fields mixed with "
+        "nullable ones", lambda rng: nested_required_table(rng, 600), row_group_size=250)
+    add("nested_required_v2", "the non-nullable nested columns, data page v2, PLAIN",
+        lambda rng: nested_required_table(rng, 600), data_page_version="2.0", use_dictionary=False, row_group_size=250)
+    add("dictionary_arrow", "Arrow dictionary-typed columns (read back by pyarrow as dictionaries)",
+        lambda rng: dictionary_arrow_table(rng, 1500), row_group_size=600)
+    add("format_1_0_no_arrow_schema", "primitive and temporal types written as Parquet format version 1.0 "
+        "(uint32 as INT64, no nanoseconds) without the stored Arrow schema (types only from the Parquet schema)",
+        lambda rng: pa.table({**{c: primitive_table(rng, 400).column(c) for c in primitive_table(random.Random(0), 1).column_names
+                                  if c != "float16"},
+                              **{"t_" + c: temporal_table(rng, 400).column(c) for c in temporal_table(random.Random(0), 1).column_names
+                                 if "_ns" not in c}}),
+        version="1.0", store_schema=False, row_group_size=150)
+    add("page_index_checksums", "page index (column and offset indexes), page CRC checksums, statistics off for one "
+        "column, sorting columns", lambda rng: codec_table(rng, 3000).sort_by("small"),
+        write_page_index=True, write_page_checksum=True, write_statistics=["id", "value", "word", "small"],
+        sorting_columns=[pq.SortingColumn(4)], row_group_size=1000)
+    # Written by arrow-rs (through delta-rs), the other big Parquet implementation: Delta types only.
+    rs_small_pages = {"data_page_size_limit": 1024, "data_page_row_count_limit": 100, "write_batch_size": 64}
+    out.append(Fixture(
+        "arrow_rs_types", "arrow-rs (delta-rs) writer: primitive, decimal, date, timestamp (UTC and naive, s/ms/us) "
+        "and string/binary columns; ZSTD, small pages, string statistics truncated to 16 bytes (inexact bounds)",
+        lambda rng: arrow_rs_table(rng, 700), engine="deltalake", compression="ZSTD", max_row_group_size=300,
+        statistics_truncate_length=16, **rs_small_pages))
+    out.append(Fixture(
+        "arrow_rs_nested", "arrow-rs (delta-rs) writer: the nested columns (no large or fixed-size lists), no dictionary, "
+        "page statistics, SNAPPY, small pages", lambda rng: arrow_rs_nested_table(rng, 600), engine="deltalake",
+        compression="SNAPPY", max_row_group_size=250, default_column_properties={"dictionary_enabled": False,
+                                                                                 "statistics_enabled": "PAGE"},
+        **rs_small_pages))
+    out.append(Fixture(
+        "arrow_rs_lz4_hadoop", "arrow-rs (delta-rs) writer with its 'LZ4' codec: the deprecated Hadoop-framed LZ4 (codec 5)",
+        lambda rng: codec_table(rng, 3000), engine="deltalake", compression="LZ4", max_row_group_size=1000, **rs_small_pages))
+    add("content_defined_chunking", "pages cut by content-defined chunking (nested and flat columns)",
+        lambda rng: nested_table(rng, 800).append_column("text", pa.array(string_column(rng, 800))),
+        use_content_defined_chunking=True, row_group_size=400)
     return out
 
 
@@ -731,8 +857,13 @@ def write_fixture(fixture: Fixture, outdir: str) -> dict:
     rng = random.Random(fixture.name)
     table = fixture.make(rng)
     path = os.path.join(outdir, fixture.name + ".parquet")
-    pq.write_table(table, path, **fixture.options)
-    writer = {k: v for k, v in fixture.options.items()}
+    if fixture.engine == "deltalake":
+        write_with_deltalake(table, path, fixture.options)
+    else:
+        pq.write_table(table, path, **fixture.options)
+    writer = json.loads(json.dumps(fixture.options, default=repr))  # JSON-safe (e.g. SortingColumn)
+    if fixture.engine != "pyarrow":
+        writer["engine"] = fixture.engine
     doc, read_back = document(path, writer)
     # Self-check: pyarrow's reading of the file encodes exactly like the table written.
     expected = encode_rows(table)

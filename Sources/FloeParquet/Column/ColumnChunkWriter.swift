@@ -109,8 +109,9 @@ final class ColumnChunkWriter {
         }
         nullCount += Int64(leaf.levelCount - leaf.values.count)
         let maxDef = Int16(descriptor.maxDefinitionLevel)
-        // Split into slices of at most `step` entries that end on record boundaries.
-        let step = 16_384
+        // Split into slices of at most `step` entries that end on record boundaries. Pages are cut
+        // between slices, so a slice holds at most about a page of values.
+        let step = max(1, min(16_384, options.dataPageSize / Self.plainBytesPerValue(physical)))
         var start = 0
         var valueStart = 0
         while start < leaf.levelCount {
@@ -135,6 +136,18 @@ final class ColumnChunkWriter {
             valueStart += defined
             start = end
             if estimatedPageSize >= options.dataPageSize { try flushPage() }
+        }
+    }
+
+    /// The average size of one value PLAIN-encoded (at least 1).
+    private static func plainBytesPerValue(_ values: PhysicalValues) -> Int {
+        switch values {
+        case .boolean: return 1
+        case .fixed(_, let width, _): return max(1, width)
+        case .byteArray(let offsets, _, let count):
+            guard count > 0 else { return 4 }
+            let bytes = Int(offsets.value(at: count, as: Int32.self)) - Int(offsets.value(at: 0, as: Int32.self))
+            return 4 + max(0, bytes) / count
         }
     }
 
@@ -197,8 +210,11 @@ final class ColumnChunkWriter {
         } else {
             compressed = try body.withUnsafeBytes { try codec.compress($0, level: level) }
         }
-        h.uncompressedPageSize = Int32(body.count)
-        h.compressedPageSize = Int32(compressed.count)
+        guard let uncompressedSize = Int32(exactly: body.count), let compressedSize = Int32(exactly: compressed.count) else {
+            throw ParquetError(.overflow, "column '\(path)': a page of \(body.count) bytes exceeds Parquet's 2 GiB page size limit (lower dataPageSize)")
+        }
+        h.uncompressedPageSize = uncompressedSize
+        h.compressedPageSize = compressedSize
         var writer = ThriftCompactWriter()
         h.write(to: &writer)
         let headerBytes = writer.bytes

@@ -3,25 +3,35 @@ import FloeColumnar
 /// Min/max/null-count statistics of one column chunk, as Arrow-typed values.
 ///
 /// Invariants: `min`/`max`, when present, are of the column's Arrow type (``Scalar`` representation)
-/// and exact bounds of the non-null values (`min <= max` in the type's order); NaN never appears in
-/// them. Either may be absent (no non-null values, a writer that did not record them, or legacy
-/// statistics whose sort order cannot be trusted).
+/// and bounds of the non-null values (`min <= every value <= max` in the type's order); NaN never
+/// appears in them. They are the smallest and largest values themselves unless `isMinExact` /
+/// `isMaxExact` is false: some writers (arrow-rs, hence delta-rs) truncate long string and binary
+/// bounds, to a prefix for the minimum and to an incremented prefix (a value that need not occur)
+/// for the maximum. Either may be absent (no non-null values, a writer that did not record them,
+/// or legacy statistics whose sort order cannot be trusted).
 public struct ColumnStatistics: Sendable, Hashable {
     /// Number of null entries, when recorded.
     public var nullCount: Int?
-    /// Smallest non-null value.
+    /// Smallest non-null value (a lower bound of them when `isMinExact` is false).
     public var min: Scalar?
-    /// Largest non-null value.
+    /// Largest non-null value (an upper bound of them when `isMaxExact` is false).
     public var max: Scalar?
     /// Number of distinct values, when recorded.
     public var distinctCount: Int?
+    /// Whether `min` is the smallest value rather than a lower bound (the writer truncated it).
+    public var isMinExact: Bool
+    /// Whether `max` is the largest value rather than an upper bound (the writer truncated it).
+    public var isMaxExact: Bool
 
     /// Creates statistics.
-    public init(nullCount: Int? = nil, min: Scalar? = nil, max: Scalar? = nil, distinctCount: Int? = nil) {
+    public init(nullCount: Int? = nil, min: Scalar? = nil, max: Scalar? = nil, distinctCount: Int? = nil,
+                isMinExact: Bool = true, isMaxExact: Bool = true) {
         self.nullCount = nullCount
         self.min = min
         self.max = max
         self.distinctCount = distinctCount
+        self.isMinExact = isMinExact
+        self.isMaxExact = isMaxExact
     }
 }
 

@@ -114,6 +114,8 @@ public struct ColumnChunkMetadata: Sendable {
         if let lo = s.minValue, let hi = s.maxValue {
             out.min = ColumnStatistics.decode(lo, node: node, type: type)
             out.max = ColumnStatistics.decode(hi, node: node, type: type)
+            out.isMinExact = s.isMinValueExact ?? true
+            out.isMaxExact = s.isMaxValueExact ?? true
         } else if let lo = s.min, let hi = s.max, legacyOrderIsValid(node: node, type: type) {
             out.min = ColumnStatistics.decode(lo, node: node, type: type)
             out.max = ColumnStatistics.decode(hi, node: node, type: type)
