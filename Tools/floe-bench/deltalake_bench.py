@@ -35,7 +35,7 @@ def main():
         path, processes, n = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
         write_deltalake(path, batch(0, -100), mode="append")
         start = time.perf_counter()
-        with multiprocessing.Pool(processes) as pool:
+        with multiprocessing.get_context("spawn").Pool(processes) as pool:
             failures = sum(pool.map(appender, [(path, w, n) for w in range(processes)]))
         seconds = time.perf_counter() - start
         total = processes * n

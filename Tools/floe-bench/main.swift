@@ -140,6 +140,7 @@ func tuneAllocator() {
 #endif
 
 func main() throws {
+    setvbuf(stdout, nil, _IOLBF, 0)
     tuneAllocator()
     let args = Array(CommandLine.arguments.dropFirst())
     switch args.first {
