@@ -33,7 +33,7 @@ enum TableBenchmark {
         for c in 0..<commits {
             try table.append([try batch(writer: writer, start: c * 100)])
         }
-        print("{\"seconds\":\(now() - start),\"commits\":\(commits)}")
+        say("{\"seconds\":\(now() - start),\"commits\":\(commits)}")
     }
 
     /// Writes a synthetic log of `commits` commits (one small `add` each, ICT off) quickly and
@@ -68,8 +68,8 @@ enum TableBenchmark {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let hasPython = python.map { FileManager.default.isExecutableFile(atPath: $0) } ?? false
-        print("Table benchmark: durable commits of 100-row appends; opening and time travel at \(sizes.map(String.init).joined(separator: ", ")) commits")
-        print("")
+        say("Table benchmark: durable commits of 100-row appends; opening and time travel at \(sizes.map(String.init).joined(separator: ", ")) commits")
+        say("")
 
         // Commit throughput.
         for processes in [1, 4] {
@@ -83,14 +83,14 @@ enum TableBenchmark {
             let total = processes * perProcess
             let rows = try Table(path: path).scan().readAll().reduce(0) { $0 + $1.count }
             guard rows == total * 100 else { throw BenchError("expected \(total * 100) rows, found \(rows)") }
-            print(String(format: "Floe: %d process(es) x %d commits: %.0f durable commits/s (%.2f s), every append present", processes, perProcess, Double(total) / seconds, seconds))
+            say(String(format: "Floe: %d process(es) x %d commits: %.0f durable commits/s (%.2f s), every append present", processes, perProcess, Double(total) / seconds, seconds))
             if hasPython, let python {
                 let dpath = dir + "/dl-commits-\(processes)"
                 let out = try runPythonText(python, [script, "commits", dpath, String(processes), String(max(10, perProcess / 10))])
-                print("deltalake: " + out)
+                say("deltalake: " + out)
             }
         }
-        print("")
+        say("")
         // Opening and time travel.
         for n in sizes {
             let path = dir + "/log-\(n)"
@@ -105,11 +105,11 @@ enum TableBenchmark {
             let tVersion = try timeBest(5) { _ = try Table(path: path).snapshot(version: mid) }
             let when = Date(timeIntervalSince1970: Double(1_767_225_600 + n / 2) + 0.5)
             let tTime = try timeBest(5) { _ = try Table(path: path).snapshot(asOf: when) }
-            print(String(format: "Floe, %6d commits: open latest %.1f ms (no checkpoint %.1f ms; writing the checkpoint took %.0f ms), version %lld %.1f ms, timestamp %.1f ms",
+            say(String(format: "Floe, %6d commits: open latest %.1f ms (no checkpoint %.1f ms; writing the checkpoint took %.0f ms), version %lld %.1f ms, timestamp %.1f ms",
                          n, tOpen * 1000, tNoCkpt * 1000, checkpointSeconds * 1000, mid, tVersion * 1000, tTime * 1000))
             if hasPython, let python {
                 let out = try runPythonText(python, [script, "open", path, String(mid), String(1_767_225_600 + n / 2)])
-                print(String(format: "deltalake, %6d commits: ", n) + out)
+                say(String(format: "deltalake, %6d commits: ", n) + out)
             }
         }
     }

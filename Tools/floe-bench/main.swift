@@ -7,6 +7,11 @@ import FloeParquet
 // Internal (run as child processes so each phase's peak memory is its own):
 //   floe-bench parquet-write FILE ROWS CODEC      floe-bench parquet-read FILE THREADS
 
+/// Prints a line immediately (stdout is a pipe in CI, where `print` would buffer).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 func peakRSSBytes() -> Int {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -84,7 +89,7 @@ func parquetBenchmark(_ args: [String]) throws {
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let python = option("--python", args) ?? ProcessInfo.processInfo.environment["FLOE_PYTHON"]
     let script = option("--script", args) ?? "Tools/floe-bench/pyarrow_bench.py"
-    print("Parquet benchmark: \(rows) rows of (id int64, user_id int64, revenue double, session string, ts timestamp[us, UTC]), ZSTD level 1, 1Mi-row row groups")
+    say("Parquet benchmark: \(rows) rows of (id int64, user_id int64, revenue double, session string, ts timestamp[us, UTC]), ZSTD level 1, 1Mi-row row groups")
     let floePath = dir + "/floe.parquet"
     let fw = try runChild(["parquet-write", floePath, String(rows)])
     let fr1 = try runChild(["parquet-read", floePath, "1"])
@@ -116,13 +121,13 @@ func parquetBenchmark(_ args: [String]) throws {
     } else {
         ratios = ["pyarrow not measured: pass --python or set FLOE_PYTHON to a python with pyarrow"]
     }
-    print("")
-    print("phase".padding(toLength: 28, withPad: " ", startingAt: 0) + "throughput".padding(toLength: 18, withPad: " ", startingAt: 0) + "bytes on disk".padding(toLength: 16, withPad: " ", startingAt: 0) + "peak RSS")
+    say("")
+    say("phase".padding(toLength: 28, withPad: " ", startingAt: 0) + "throughput".padding(toLength: 18, withPad: " ", startingAt: 0) + "bytes on disk".padding(toLength: 16, withPad: " ", startingAt: 0) + "peak RSS")
     for (a, b, c, d) in rowsOut {
-        print(a.padding(toLength: 28, withPad: " ", startingAt: 0) + b.padding(toLength: 18, withPad: " ", startingAt: 0) + c.padding(toLength: 16, withPad: " ", startingAt: 0) + d)
+        say(a.padding(toLength: 28, withPad: " ", startingAt: 0) + b.padding(toLength: 18, withPad: " ", startingAt: 0) + c.padding(toLength: 16, withPad: " ", startingAt: 0) + d)
     }
-    print("")
-    for r in ratios { print(r) }
+    say("")
+    for r in ratios { say(r) }
 }
 
 /// Keeps freed large blocks in the heap for reuse instead of returning them to the OS after every
@@ -140,7 +145,6 @@ func tuneAllocator() {
 #endif
 
 func main() throws {
-    setvbuf(stdout, nil, _IOLBF, 0)
     tuneAllocator()
     let args = Array(CommandLine.arguments.dropFirst())
     switch args.first {
