@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Floe
 import FloeColumnar
 import FloeParquet
 
@@ -42,6 +43,7 @@ struct FloeCommand: ParsableCommand {
         let text: String
         switch error {
         case let e as ParquetError: text = e.message
+        case let e as DeltaError: text = e.message
         case let e as ColumnarError: text = e.message
         default: text = "\(error)"
         }
