@@ -141,42 +141,46 @@ struct SQLCommand: ParsableCommand {
     struct TableBinding {
         /// The SQL name.
         var name: String
-        /// `PATH[@VERSION|@TIMESTAMP]` as given; resolved by ``open()``.
-        var location: String
+        /// The table directory.
+        var path: String
+        /// The version to read, when given.
+        var version: Int64?
+        /// Read the version current at this time (milliseconds since the epoch), when given.
+        var timestamp: Int64?
 
+        /// Splits the argument. A location that exists as written is a path even with an `@`;
+        /// otherwise the text after the last `@` is a version (digits) or an ISO 8601 timestamp
+        /// (without an offset, UTC).
         init(parsing text: String) throws {
             guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
                 throw ValidationError("--table expects NAME=PATH[@VERSION|@TIMESTAMP], got '\(text)'")
             }
             name = String(text[..<equals])
-            location = String(text[text.index(after: equals)...])
+            let location = String(text[text.index(after: equals)...])
             guard !location.isEmpty else { throw ValidationError("--table \(name)= needs a table path") }
-        }
-
-        /// The table and the snapshot named. A path that exists as written is used whole (even
-        /// with an `@`); otherwise the text after the last `@` is a version (digits) or a
-        /// timestamp.
-        ///
-        /// - Throws: `DeltaError` (no table, no such version, timestamp before the first commit),
-        ///   `ValidationError` for a malformed version or timestamp.
-        func open() throws -> (Table, Snapshot) {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: location, isDirectory: &isDirectory) || !location.contains("@") {
-                let table = Table(path: location)
-                return (table, try table.snapshot())
+            guard !FileManager.default.fileExists(atPath: location), let at = location.lastIndex(of: "@") else {
+                path = location
+                return
             }
-            guard let at = location.lastIndex(of: "@") else { throw ValidationError("--table \(name): no path") }
-            let path = String(location[..<at])
+            path = String(location[..<at])
             let spec = String(location[location.index(after: at)...])
-            let table = Table(path: path)
-            if !spec.isEmpty, spec.allSatisfy({ $0.isASCII && $0.isNumber }), let version = Int64(spec) {
-                return (table, try table.snapshot(version: version))
-            }
-            guard let micros = Temporal.parseTimestampMicros(spec) else {
+            if !spec.isEmpty, spec.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int64(spec) {
+                version = number
+            } else if let micros = Temporal.parseTimestampMicros(spec) {
+                timestamp = micros >= 0 ? micros / 1000 : -((-micros + 999) / 1000)
+            } else {
                 throw ValidationError("--table \(name): '\(spec)' is neither a version number nor an ISO 8601 timestamp")
             }
-            let millis = micros >= 0 ? micros / 1000 : -((-micros + 999) / 1000)
-            return (table, try table.snapshot(version: try table.version(atOrBefore: millis)))
+        }
+
+        /// The table and the snapshot named.
+        ///
+        /// - Throws: `DeltaError`: no table, no such version, a timestamp before the first commit.
+        func open() throws -> (Table, Snapshot) {
+            let table = Table(path: path)
+            if let version { return (table, try table.snapshot(version: version)) }
+            if let timestamp { return (table, try table.snapshot(version: try table.version(atOrBefore: timestamp))) }
+            return (table, try table.snapshot())
         }
     }
 }
