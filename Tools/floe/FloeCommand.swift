@@ -14,7 +14,7 @@ struct FloeCommand: ParsableCommand {
         Exit status: 0 success, 1 error (one line `error: ...` on stderr), 2 usage error.
         See Spec/CLI.md for the exact contract.
         """,
-        subcommands: [ParquetCommand.self])
+        subcommands: [ParquetCommand.self, SQLCommand.self, ChangesCommand.self, OptimizeCommand.self, VacuumCommand.self])
 
     static func main() {
         do {
