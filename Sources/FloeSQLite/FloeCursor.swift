@@ -60,7 +60,7 @@ final class FloeCursor: VirtualTableCursor {
             throw wrap(error)
         }
         batches = iterator
-        if let batch { statistics.rowsReturned += batch.count > 0 ? 1 : 0 }
+        if batch != nil { statistics.rowsReturned += 1 }
     }
 
     func next() throws {
