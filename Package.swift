@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "FloeColumnar", targets: ["FloeColumnar"]),
         .library(name: "FloeParquet", targets: ["FloeParquet"]),
         .library(name: "Floe", targets: ["Floe"]),
+        .library(name: "FloeSQLite", targets: ["FloeSQLite"]),
         .executable(name: "floe", targets: ["floe"]),
     ],
     dependencies: [
@@ -40,8 +41,12 @@ let package = Package(
         .target(name: "Floe", dependencies: ["FloeColumnar", "FloeParquet"],
                 path: "Sources/Floe", swiftSettings: strict),
 
+        // SQLite (libsqlite3) with Floe tables as virtual tables.
+        .target(name: "FloeSQLite", dependencies: ["Floe", "FloeColumnar", "CSQLite"],
+                path: "Sources/FloeSQLite", swiftSettings: strict),
+
         .executableTarget(name: "floe",
-                          dependencies: ["Floe", "FloeParquet", "FloeColumnar", "CSQLite",
+                          dependencies: ["Floe", "FloeParquet", "FloeColumnar", "CSQLite", "FloeSQLite",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Tools/floe", swiftSettings: strict),
 
@@ -61,6 +66,9 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "FloeTests", dependencies: ["Floe", "FloeParquet", "FloeColumnar"],
                     path: "Tests/FloeTests", swiftSettings: strict),
+        // Also runs the `floe` executable (built as a dependency) for the CLI contract.
+        .testTarget(name: "FloeSQLiteTests", dependencies: ["FloeSQLite", "Floe", "FloeColumnar", "floe"],
+                    path: "Tests/FloeSQLiteTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Floe
 import FloeColumnar
 import FloeParquet
 
@@ -13,7 +14,7 @@ struct FloeCommand: ParsableCommand {
         Exit status: 0 success, 1 error (one line `error: ...` on stderr), 2 usage error.
         See Spec/CLI.md for the exact contract.
         """,
-        subcommands: [ParquetCommand.self])
+        subcommands: [ParquetCommand.self, SQLCommand.self, ChangesCommand.self, OptimizeCommand.self, VacuumCommand.self])
 
     static func main() {
         do {
@@ -42,6 +43,7 @@ struct FloeCommand: ParsableCommand {
         let text: String
         switch error {
         case let e as ParquetError: text = e.message
+        case let e as DeltaError: text = e.message
         case let e as ColumnarError: text = e.message
         default: text = "\(error)"
         }

@@ -1,0 +1,215 @@
+import Foundation
+
+extension Table {
+    /// Deletes files in the table directory that the table no longer needs.
+    ///
+    /// A file is deleted when all of these hold:
+    /// - it is under the table root, outside `_delta_log`, and neither it nor a directory on its
+    ///   path is hidden (name starting with `_` or `.`), except the `_change_data` directory and
+    ///   partition directories of partition columns starting with `_`; hidden files left by
+    ///   crashed Floe writers (`.part-*.floe-tmp-*`) are candidates too;
+    /// - no file action of the current snapshot refers to it (active files and their deletion
+    ///   vector files, and tombstones whose `deletionTimestamp` is within the retention period);
+    /// - no `add`, `remove` or `cdc` action of a commit within the retention period (commit time —
+    ///   in-commit timestamp, else file modification time — at or after now − retention) refers to
+    ///   it, so every version time travel within the period reaches keeps its files;
+    /// - its modification time is older than the retention period (so files of writers still
+    ///   running are kept).
+    ///
+    /// Empty directories older than the retention period are removed afterwards. Unless
+    /// `recordsHistory` is false, a real run commits `VACUUM START` (with `numFilesToDelete` and
+    /// `sizeOfDataToDelete`) before deleting and `VACUUM END` (`numDeletedFiles`,
+    /// `numVacuumedDirectories`) after, as Delta does; these commits hold only `commitInfo`.
+    ///
+    /// - Parameters:
+    ///   - retentionHours: How long removed files stay available for time travel and concurrent
+    ///     readers. Default: the table's `delta.deletedFileRetentionDuration` (default one week,
+    ///     168 hours).
+    ///   - dryRun: Only report what would be deleted.
+    ///   - enforceRetentionDuration: Refuse a retention shorter than the table's
+    ///     `delta.deletedFileRetentionDuration` (which would break time travel and can delete files
+    ///     concurrent writers are about to commit).
+    ///   - recordsHistory: Commit `VACUUM START`/`VACUUM END` (real runs only).
+    ///   - progress: Called after each deleted file.
+    /// - Throws: ``DeltaError/Code/invalidArgument`` for a negative, non-finite or (when enforced)
+    ///   too short retention, or an unparsable retention property; ``DeltaError/Code/unsupportedFeature``
+    ///   when Floe cannot write the table (vacuum checks the writer protocol, as the
+    ///   `vacuumProtocolCheck` feature requires); ``DeltaError/Code/io``.
+    @discardableResult
+    public func vacuum(retentionHours: Double? = nil, dryRun: Bool = false, enforceRetentionDuration: Bool = true,
+                       recordsHistory: Bool = true, progress: ((VacuumProgress) -> Void)? = nil) throws -> VacuumResult {
+        try vacuum(retentionHours: retentionHours, dryRun: dryRun, enforceRetentionDuration: enforceRetentionDuration,
+                   recordsHistory: recordsHistory, now: Transaction.nowMillis(), progress: progress)
+    }
+
+    /// ``vacuum(retentionHours:dryRun:enforceRetentionDuration:recordsHistory:progress:)`` as of
+    /// `now` (milliseconds since the epoch).
+    func vacuum(retentionHours: Double?, dryRun: Bool, enforceRetentionDuration: Bool, recordsHistory: Bool, now: Int64,
+                progress: ((VacuumProgress) -> Void)?) throws -> VacuumResult {
+        let snapshot = try self.snapshot()
+        try Snapshot.validateReadable(snapshot.protocol, table: root)
+        try Transaction.validateWritable(snapshot.protocol, metadata: snapshot.metadata, addsData: false, table: root)
+
+        let configured: Double
+        if let text = snapshot.properties["delta.deletedFileRetentionDuration"] {
+            guard let hours = RetentionDuration.hours(text), hours >= 0 else {
+                throw DeltaError(.invalidArgument, "table \(root) has an invalid delta.deletedFileRetentionDuration '\(text)' (expected e.g. 'interval 7 days')")
+            }
+            configured = hours
+        } else {
+            configured = RetentionDuration.defaultHours
+        }
+        let retention = retentionHours ?? configured
+        guard retention.isFinite, retention >= 0 else {
+            throw DeltaError(.invalidArgument, "the vacuum retention must be a non-negative number of hours, got \(retention)")
+        }
+        if enforceRetentionDuration && retention < configured {
+            throw DeltaError(.invalidArgument, "a retention of \(Self.hoursText(retention)) hours is shorter than the table's delta.deletedFileRetentionDuration (\(Self.hoursText(configured)) hours): files still needed for time travel, or by writers still committing, could be deleted; disable the retention check (force) to do it anyway")
+        }
+        let cutoff = now - Int64((retention * 3_600_000).rounded(.up))
+
+        let protected = try protectedFiles(snapshot: snapshot, cutoff: cutoff)
+        let physicalPartitions = snapshot.partitionColumns.map { column in
+            snapshot.schema.field(named: column)?.physicalName(for: snapshot.columnMappingMode) ?? column
+        }
+        var candidates: [FileEntry] = []
+        var directories: [FileEntry] = []
+        try collect("", depth: 0, partitionColumns: physicalPartitions, files: &candidates, directories: &directories)
+        let doomed = candidates.filter { entry in
+            entry.modificationTime < cutoff && !protected.paths.contains(entry.path)
+                && !(protected.allDeletionVectors && entry.name.hasPrefix("deletion_vector_"))
+        }.sorted { $0.path < $1.path }
+        let files = doomed.map { VacuumResult.File(path: $0.path, size: $0.size) }
+        if dryRun {
+            return VacuumResult(isDryRun: true, retentionHours: retention, files: files, directories: [],
+                                startVersion: nil, endVersion: nil)
+        }
+
+        var startVersion: Int64?
+        if recordsHistory {
+            var start = transaction(from: snapshot, operation: "VACUUM START")
+            start.operationParameters["retentionCheckEnabled"] = String(enforceRetentionDuration)
+            start.operationParameters["defaultRetentionMillis"] = String(Int64(configured * 3_600_000))
+            start.operationParameters["specifiedRetentionMillis"] = String(Int64(retention * 3_600_000))
+            start.operationMetrics["numFilesToDelete"] = String(files.count)
+            start.operationMetrics["sizeOfDataToDelete"] = String(files.reduce(0) { $0 + $1.size })
+            startVersion = try start.commit().version
+        }
+        for (i, file) in files.enumerated() {
+            try storage.delete(file.path)
+            progress?(VacuumProgress(deleted: i + 1, total: files.count, path: file.path))
+        }
+        var removed: [String] = []
+        if let local = storage as? LocalStorage {
+            // Deepest first, so a parent emptied by removing its children goes too.
+            for directory in directories.sorted(by: { $0.path.count > $1.path.count }) where directory.modificationTime < cutoff {
+                let absolute = try local.absolutePath(directory.path)
+                if (try? FileManager.default.contentsOfDirectory(atPath: absolute))?.isEmpty == true, rmdir(absolute) == 0 {
+                    removed.append(directory.path)
+                }
+            }
+        }
+        var endVersion: Int64?
+        if recordsHistory {
+            var end = try transaction(operation: "VACUUM END")
+            end.operationParameters["status"] = "COMPLETED"
+            end.operationMetrics["numDeletedFiles"] = String(files.count)
+            end.operationMetrics["numVacuumedDirectories"] = String(removed.count)
+            endVersion = try end.commit().version
+        }
+        return VacuumResult(isDryRun: false, retentionHours: retention, files: files, directories: removed,
+                            startVersion: startVersion, endVersion: endVersion)
+    }
+
+    /// The table-relative paths that must not be deleted.
+    ///
+    /// `allDeletionVectors` is set when a deletion vector file name could not be derived, so no
+    /// `deletion_vector_*` file may be deleted.
+    func protectedFiles(snapshot: Snapshot, cutoff: Int64) throws -> (paths: Set<String>, allDeletionVectors: Bool) {
+        var paths = Set<String>()
+        var allDeletionVectors = false
+        func protect(_ uriPath: String, _ dv: DeletionVectorDescriptor?) {
+            if let path = relativePath(ofLogPath: uriPath) { paths.insert(path) }
+            guard let dv, dv.storageType != "i" else { return }
+            if let file = dv.filePath {
+                if let path = relativePath(ofLogPath: file) { paths.insert(path) }
+            } else {
+                allDeletionVectors = true
+            }
+        }
+        for add in snapshot.activeFiles { protect(add.path, add.deletionVector) }
+        for tombstone in snapshot.tombstones where (tombstone.deletionTimestamp ?? 0) >= cutoff {
+            protect(tombstone.path, tombstone.deletionVector)
+        }
+        // Commits within the retention period, newest first. (The snapshot time travel to the
+        // start of the period reads holds files still active or removed by one of these commits.)
+        let listing = try LogListing(storage: storage, startingAt: nil)
+        for version in listing.commits.keys.sorted(by: >) {
+            guard let file = listing.commits[version] else { continue }
+            let actions = try Snapshot.readCommit(file, storage: storage)
+            var time = file.entry.modificationTime
+            for case .commitInfo(let info) in actions {
+                if let ict = info.inCommitTimestamp { time = ict }
+                break
+            }
+            if time < cutoff { break }
+            for action in actions {
+                switch action {
+                case .add(let add): protect(add.path, add.deletionVector)
+                case .remove(let remove): protect(remove.path, remove.deletionVector)
+                case .cdc(let cdc): protect(cdc.path, nil)
+                default: continue
+                }
+            }
+        }
+        return (paths, allDeletionVectors)
+    }
+
+    /// The table-relative file system path of a path from the log, nil when it lies outside the
+    /// table (another scheme, or an absolute path elsewhere).
+    func relativePath(ofLogPath uriPath: String) -> String? {
+        var path = PathCoding.decodeURIPath(uriPath)
+        if path.hasPrefix("file://") {
+            path = String(path.dropFirst("file://".count))
+        } else if path.hasPrefix("file:") {
+            path = String(path.dropFirst("file:".count))
+        }
+        if path.contains("://") { return nil }
+        if path.hasPrefix("/") {
+            guard let local = storage as? LocalStorage else { return nil }
+            let prefix = local.root == "/" ? "/" : local.root + "/"
+            guard path.hasPrefix(prefix) else { return nil }
+            path = String(path.dropFirst(prefix.count))
+        }
+        return path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+    }
+
+    /// Lists the vacuum candidates under `directory` (see ``vacuum(retentionHours:dryRun:enforceRetentionDuration:recordsHistory:progress:)``
+    /// for what is skipped) and the directories visited.
+    func collect(_ directory: String, depth: Int, partitionColumns: [String], files: inout [FileEntry], directories: inout [FileEntry]) throws {
+        for entry in try storage.list(directory: directory) {
+            let name = entry.name
+            let hidden = name.hasPrefix(".") || name.hasPrefix("_")
+            if entry.isDirectory {
+                if depth == 0 && name == "_delta_log" { continue }
+                let visible = !hidden || (depth == 0 && name == "_change_data")
+                    || partitionColumns.contains { name.hasPrefix(PathCoding.escapePartitionName($0) + "=") }
+                guard visible else { continue }
+                directories.append(entry)
+                try collect(entry.path, depth: depth + 1, partitionColumns: partitionColumns, files: &files, directories: &directories)
+            } else if !hidden || Self.isAbandonedTemporaryFile(name) {
+                files.append(entry)
+            }
+        }
+    }
+
+    /// Whether `name` is the temporary file of a data file write (`.part-….floe-tmp-N`, see
+    /// `ParquetFileWriter`), left behind when the writer crashed.
+    static func isAbandonedTemporaryFile(_ name: String) -> Bool {
+        name.hasPrefix(".part-") && name.contains(".floe-tmp-")
+    }
+
+    static func hoursText(_ hours: Double) -> String {
+        hours == hours.rounded() && abs(hours) < 1e15 ? String(Int64(hours)) : String(hours)
+    }
+}
