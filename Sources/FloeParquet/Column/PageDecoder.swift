@@ -38,30 +38,34 @@ struct PageDecoder {
 
     private func decodePlain(_ page: Buffer, count: Int) throws -> PhysicalValues {
         let node = descriptor.node
+        // `count` comes from the page header and is checked against the page by the decoders:
+        // size the builders by what the page can hold, not by the count, so a lying count
+        // throws instead of allocating. (Decoded values never take more bytes than PLAIN.)
+        let limit = page.count
         return try page.withUnsafeBytes { src -> PhysicalValues in
             switch descriptor.physicalType {
             case .boolean:
-                let bits = BitmapBuilder(capacity: count)
+                let bits = BitmapBuilder(capacity: min(count, limit * 8))
                 _ = try PlainDecoder.decodeBooleans(src, count: count, into: bits)
                 return .boolean(bits: bits.finish(), count: count)
             case .int32, .float:
-                let out = BufferBuilder(capacity: count * 4)
+                let out = BufferBuilder(capacity: min(count * 4, limit))
                 _ = try PlainDecoder.decodeFixedWidth(src, count: count, byteWidth: 4, into: out)
                 return .fixed(out.finish(), width: 4, count: count)
             case .int64, .double:
-                let out = BufferBuilder(capacity: count * 8)
+                let out = BufferBuilder(capacity: min(count * 8, limit))
                 _ = try PlainDecoder.decodeFixedWidth(src, count: count, byteWidth: 8, into: out)
                 return .fixed(out.finish(), width: 8, count: count)
             case .int96:
-                let out = BufferBuilder(capacity: count * 8)
+                let out = BufferBuilder(capacity: min(count * 8, limit))
                 _ = try PlainDecoder.decodeInt96Timestamps(src, count: count, into: out)
                 return .fixed(out.finish(), width: 8, count: count)
             case .fixedLenByteArray:
-                let out = BufferBuilder(capacity: count * node.typeLength)
+                let out = BufferBuilder(capacity: min(count * node.typeLength, limit))
                 _ = try PlainDecoder.decodeFixedWidth(src, count: count, byteWidth: node.typeLength, into: out)
                 return .fixed(out.finish(), width: node.typeLength, count: count)
             case .byteArray:
-                let offsets = BufferBuilder(capacity: (count + 1) * 4)
+                let offsets = BufferBuilder(capacity: (min(count, limit / 4) + 1) * 4)
                 offsets.append(Int32(0))
                 let data = BufferBuilder(capacity: src.count)
                 _ = try PlainDecoder.decodeByteArrays(src, count: count, offsets: offsets, data: data)
