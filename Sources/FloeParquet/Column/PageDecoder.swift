@@ -79,7 +79,6 @@ struct PageDecoder {
                       into levels: inout [Int16]) throws -> Int {
         let bitWidth = RLEHybridDecoder.bitWidth(forMaxValue: maxLevel)
         let start = levels.count
-        levels.append(contentsOf: repeatElement(0, count: count))
         var consumed = 0
         switch encoding {
         case .rle:
@@ -91,6 +90,9 @@ struct PageDecoder {
                 while done < count {
                     let n = min(4096, count - done)
                     try decoder.decode(into: UnsafeMutableBufferPointer(rebasing: scratch[0..<n]))
+                    // Grown batch by batch: `count` comes from the page header, and the data may
+                    // hold far fewer levels.
+                    levels.append(contentsOf: repeatElement(0, count: n))
                     for i in 0..<n {
                         let v = scratch[i]
                         guard v >= 0, Int(v) <= maxLevel else { throw corrupt("level \(v) exceeds the maximum \(maxLevel)") }
@@ -104,6 +106,7 @@ struct PageDecoder {
             // Deprecated BIT_PACKED levels: MSB-first, no length prefix.
             let byteCount = (count * bitWidth + 7) / 8
             guard byteCount <= bytes.count else { throw corrupt("BIT_PACKED levels truncated") }
+            levels.append(contentsOf: repeatElement(0, count: count))
             bytes.withUnsafeBytes { src in
                 var bit = 0
                 for i in 0..<count {
