@@ -18,6 +18,8 @@
 #   FLOE_FUZZ_ARTIFACTS  where crashing inputs are saved (default <repo>/fuzz-out)
 #   FLOE_PYTHON          a python with pyarrow: its files (Tools/fuzz-seeds.py) join the seeds
 #   FLOE_SHARED          <repo>/../shared: its small golden Parquet files join the seeds
+#   FLOE_FUZZ_FLAGS      more libFuzzer flags, after (so overriding) the script's own, e.g.
+#                        "-use_value_profile=1" or "-jobs=2 -workers=2"
 #
 # A found input is reproduced with `FLOE_FUZZ_TARGET=page .build-fuzz/<config>/fuzz-parquet INPUT`
 # (or through a plain build: `swift run fuzz-parquet replay -v --target page INPUT`). Once fixed, it
@@ -89,7 +91,7 @@ for target in "${targets[@]}"; do
     # (-malloc_limit_mb defaults to it). `timeout` is a backstop should libFuzzer itself stall.
     FLOE_FUZZ_TARGET="$target" timeout --kill-after=10 $((seconds + 120)) "$bin" \
         -max_total_time="$seconds" -max_len="$(max_len "$target")" -rss_limit_mb=2048 -timeout=10 \
-        -print_final_stats=1 -artifact_prefix="$artifacts/$target-" \
+        -print_final_stats=1 -artifact_prefix="$artifacts/$target-" ${FLOE_FUZZ_FLAGS:-} \
         "$corpus" "$work/seeds/$target" >"$log" 2>&1 || status=$?
     elapsed=$((SECONDS - started))
     execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
@@ -100,7 +102,9 @@ for target in "${targets[@]}"; do
     if [ "$status" -ne 0 ]; then
         failed+=("$target")
         # The sanitizer's or libFuzzer's report, and where the input went.
-        grep -E -A 30 '^==[0-9]+==ERROR|CONTRACT VIOLATION|Fatal error|ERROR: libFuzzer' "$log" | head -n 60 >&2 || true
+        # (The progress lines libFuzzer's main thread may still print are left out.)
+        grep -E -A 40 '^==[0-9]+== ?ERROR|CONTRACT VIOLATION|Fatal error|ERROR: libFuzzer' "$log" |
+            grep -v -E '^#[0-9]+' | head -n 40 >&2 || true
         grep -E 'Test unit written to|Base64:' "$log" >&2 || tail -n 20 "$log" >&2
     fi
 done

@@ -41,6 +41,9 @@ final class ValueAccumulator {
 /// are validated against the chunk; the number of decoded level entries equals the chunk's
 /// `num_values`, or the chunk is reported corrupt.
 struct ColumnChunkReader {
+    /// The most levels reserved up front; chunks with more grow their level arrays as pages decode.
+    static let maxLevelReservation = 1 << 22
+
     let descriptor: ColumnDescriptor
     let arrowType: DataType
     let chunk: ColumnChunk
@@ -78,8 +81,11 @@ struct ColumnChunkReader {
         let accumulator = ValueAccumulator(physicalType: descriptor.physicalType, typeLength: descriptor.node.typeLength)
         var definitions: [Int16] = []
         var repetitions: [Int16] = []
-        if descriptor.maxDefinitionLevel > 0 { definitions.reserveCapacity(expected) }
-        if descriptor.maxRepetitionLevel > 0 { repetitions.reserveCapacity(expected) }
+        // `expected` comes from the file: reserving all of it before any page is seen would let a
+        // lying count allocate without bound. Larger chunks grow their arrays as pages decode.
+        let reservation = min(expected, ColumnChunkReader.maxLevelReservation)
+        if descriptor.maxDefinitionLevel > 0 { definitions.reserveCapacity(reservation) }
+        if descriptor.maxRepetitionLevel > 0 { repetitions.reserveCapacity(reservation) }
         var dictionary: PhysicalValues?
         var levelsRead = 0
         let context = CodecContext()

@@ -38,30 +38,34 @@ struct PageDecoder {
 
     private func decodePlain(_ page: Buffer, count: Int) throws -> PhysicalValues {
         let node = descriptor.node
+        // `count` comes from the page header and is checked against the page by the decoders:
+        // size the builders by what the page can hold, not by the count, so a lying count
+        // throws instead of allocating. (Decoded values never take more bytes than PLAIN.)
+        let limit = page.count
         return try page.withUnsafeBytes { src -> PhysicalValues in
             switch descriptor.physicalType {
             case .boolean:
-                let bits = BitmapBuilder(capacity: count)
+                let bits = BitmapBuilder(capacity: min(count, limit * 8))
                 _ = try PlainDecoder.decodeBooleans(src, count: count, into: bits)
                 return .boolean(bits: bits.finish(), count: count)
             case .int32, .float:
-                let out = BufferBuilder(capacity: count * 4)
+                let out = BufferBuilder(capacity: min(count * 4, limit))
                 _ = try PlainDecoder.decodeFixedWidth(src, count: count, byteWidth: 4, into: out)
                 return .fixed(out.finish(), width: 4, count: count)
             case .int64, .double:
-                let out = BufferBuilder(capacity: count * 8)
+                let out = BufferBuilder(capacity: min(count * 8, limit))
                 _ = try PlainDecoder.decodeFixedWidth(src, count: count, byteWidth: 8, into: out)
                 return .fixed(out.finish(), width: 8, count: count)
             case .int96:
-                let out = BufferBuilder(capacity: count * 8)
+                let out = BufferBuilder(capacity: min(count * 8, limit))
                 _ = try PlainDecoder.decodeInt96Timestamps(src, count: count, into: out)
                 return .fixed(out.finish(), width: 8, count: count)
             case .fixedLenByteArray:
-                let out = BufferBuilder(capacity: count * node.typeLength)
+                let out = BufferBuilder(capacity: min(count * node.typeLength, limit))
                 _ = try PlainDecoder.decodeFixedWidth(src, count: count, byteWidth: node.typeLength, into: out)
                 return .fixed(out.finish(), width: node.typeLength, count: count)
             case .byteArray:
-                let offsets = BufferBuilder(capacity: (count + 1) * 4)
+                let offsets = BufferBuilder(capacity: (min(count, limit / 4) + 1) * 4)
                 offsets.append(Int32(0))
                 let data = BufferBuilder(capacity: src.count)
                 _ = try PlainDecoder.decodeByteArrays(src, count: count, offsets: offsets, data: data)
@@ -75,7 +79,6 @@ struct PageDecoder {
                       into levels: inout [Int16]) throws -> Int {
         let bitWidth = RLEHybridDecoder.bitWidth(forMaxValue: maxLevel)
         let start = levels.count
-        levels.append(contentsOf: repeatElement(0, count: count))
         var consumed = 0
         switch encoding {
         case .rle:
@@ -87,6 +90,9 @@ struct PageDecoder {
                 while done < count {
                     let n = min(4096, count - done)
                     try decoder.decode(into: UnsafeMutableBufferPointer(rebasing: scratch[0..<n]))
+                    // Grown batch by batch: `count` comes from the page header, and the data may
+                    // hold far fewer levels.
+                    levels.append(contentsOf: repeatElement(0, count: n))
                     for i in 0..<n {
                         let v = scratch[i]
                         guard v >= 0, Int(v) <= maxLevel else { throw corrupt("level \(v) exceeds the maximum \(maxLevel)") }
@@ -100,6 +106,7 @@ struct PageDecoder {
             // Deprecated BIT_PACKED levels: MSB-first, no length prefix.
             let byteCount = (count * bitWidth + 7) / 8
             guard byteCount <= bytes.count else { throw corrupt("BIT_PACKED levels truncated") }
+            levels.append(contentsOf: repeatElement(0, count: count))
             bytes.withUnsafeBytes { src in
                 var bit = 0
                 for i in 0..<count {

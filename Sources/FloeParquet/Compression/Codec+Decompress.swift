@@ -77,8 +77,11 @@ extension Codec {
         case .gzip: return n.multipliedReportingOverflow(by: 1032).partialValue + 1024
         // Snappy's copies are at most 64 bytes per 2..5 input bytes: 32:1.
         case .snappy: return n.multipliedReportingOverflow(by: 32).partialValue + 32
-        // Zstd's RLE blocks expand 4 bytes to 128 KiB: no useful bound.
-        case .zstd, .lzo, .brotli: return nil
+        // A zstd block decodes to at most 128 KiB and takes at least 4 bytes (a 3-byte header and
+        // an RLE byte): 32768:1, plus one block of slack. Without this bound a frame that does not
+        // record its content size (or no input at all) made Floe reserve up to the 2 GiB promised.
+        case .zstd: return n.multipliedReportingOverflow(by: 32_768).partialValue + 131_072
+        case .lzo, .brotli: return nil
         }
     }
 

@@ -94,21 +94,37 @@ struct DeltaBinaryPackedDecoder {
         }
     }
 
-    /// Decodes `count` values and appends them to `builder` as `Int32`s.
+    /// The most values appended to a builder at once: both the page and the header give counts
+    /// the data may not hold, so memory grows with the values decoded, not with what is claimed.
+    static let appendBatch = 1 << 16
+
+    /// Decodes `count` values and appends them to `builder` as `Int32`s. On a throw, values of
+    /// earlier batches may have been appended.
     mutating func decodeInt32(count: Int, into builder: BufferBuilder) throws {
-        guard count > 0 else { return }
-        try builder.appendUninitialized(count * 4) { raw in
-            guard let base = raw.baseAddress else { return }
-            try decodeValues(into: base.bindMemory(to: UInt32.self, capacity: count), count: count)
+        try checkAvailable(count)
+        var left = count
+        while left > 0 {
+            let n = Swift.min(left, Self.appendBatch)
+            try builder.appendUninitialized(n * 4) { raw in
+                guard let base = raw.baseAddress else { return }
+                try decodeValues(into: base.bindMemory(to: UInt32.self, capacity: n), count: n)
+            }
+            left -= n
         }
     }
 
-    /// Decodes `count` values and appends them to `builder` as `Int64`s.
+    /// Decodes `count` values and appends them to `builder` as `Int64`s. On a throw, values of
+    /// earlier batches may have been appended.
     mutating func decodeInt64(count: Int, into builder: BufferBuilder) throws {
-        guard count > 0 else { return }
-        try builder.appendUninitialized(count * 8) { raw in
-            guard let base = raw.baseAddress else { return }
-            try decodeValues(into: base.bindMemory(to: UInt64.self, capacity: count), count: count)
+        try checkAvailable(count)
+        var left = count
+        while left > 0 {
+            let n = Swift.min(left, Self.appendBatch)
+            try builder.appendUninitialized(n * 8) { raw in
+                guard let base = raw.baseAddress else { return }
+                try decodeValues(into: base.bindMemory(to: UInt64.self, capacity: n), count: n)
+            }
+            left -= n
         }
     }
 
@@ -133,13 +149,18 @@ struct DeltaBinaryPackedDecoder {
         return position
     }
 
+    /// Throws unless `count` values remain to be handed out.
+    private func checkAvailable(_ count: Int) throws {
+        guard count <= remaining else {
+            throw ParquetError.corrupt("DELTA_BINARY_PACKED data holds \(remaining) more values, \(count) requested")
+        }
+    }
+
     /// The core: `U` is `UInt32` for INT32 output, `UInt64` for INT64.
     private mutating func decodeValues<U: FixedWidthInteger & UnsignedInteger>(
         into dst: UnsafeMutablePointer<U>, count: Int
     ) throws {
-        guard count <= remaining else {
-            throw ParquetError.corrupt("DELTA_BINARY_PACKED data holds \(remaining) more values, \(count) requested")
-        }
+        try checkAvailable(count)
         guard count > 0 else { return }
         let data = self.data
         try data.withUnsafeBytes { raw in

@@ -83,6 +83,18 @@ struct DeltaByteArrayDecoder {
                     "DELTA_BYTE_ARRAY value of \(Int(prefixes[i]) + Int(suffixLengths[i])) bytes in a FIXED_LEN_BYTE_ARRAY(\(fixedLength)) column")
             }
         }
+        // Each prefix must fit in the value before it. Checked before `total` bytes are reserved:
+        // `total` adds up prefix lengths the data has not vouched for, so one lying prefix
+        // length would otherwise allocate up to 2^31 bytes per value.
+        var lengthBefore = previous.count
+        for i in 0..<n {
+            let prefix = Int(prefixes[i])
+            guard prefix <= lengthBefore else {
+                throw ParquetError.corrupt(
+                    "DELTA_BYTE_ARRAY prefix of \(prefix) bytes is longer than the previous value (\(lengthBefore))")
+            }
+            lengthBefore = prefix + Int(suffixLengths[i])
+        }
         let dataStart = out.count
         if offsets != nil {
             guard dataStart + total <= Int(Int32.max) else {
@@ -90,9 +102,9 @@ struct DeltaByteArrayDecoder {
             }
         }
         let suffixData = suffixes.data
-        let lastLength = try previous.withUnsafeBytes { previousBytes in
-            try suffixData.withUnsafeBytes { source in
-                try out.appendUninitialized(total) { dst -> Int in
+        let lastLength = previous.withUnsafeBytes { previousBytes in
+            suffixData.withUnsafeBytes { source in
+                out.appendUninitialized(total) { dst -> Int in
                     guard let d = dst.baseAddress ?? UnsafeMutableRawPointer(bitPattern: 0x10),
                           let src = source.baseAddress ?? UnsafeRawPointer(bitPattern: 0x10) else { return 0 }
                     var previousStart = UnsafeRawPointer(previousBytes.baseAddress)
@@ -100,12 +112,8 @@ struct DeltaByteArrayDecoder {
                     var o = 0
                     var s = suffixStart
                     for i in 0..<n {
-                        let prefix = Int(prefixes[i])
+                        let prefix = Int(prefixes[i])  // at most previousLength: checked above
                         let suffix = Int(suffixLengths[i])
-                        guard prefix <= previousLength else {
-                            throw ParquetError.corrupt(
-                                "DELTA_BYTE_ARRAY prefix of \(prefix) bytes is longer than the previous value (\(previousLength))")
-                        }
                         if prefix > 0, let p = previousStart { (d + o).copyMemory(from: p, byteCount: prefix) }
                         if suffix > 0 { (d + o + prefix).copyMemory(from: src + s, byteCount: suffix) }
                         previousStart = UnsafeRawPointer(d + o)

@@ -27,7 +27,9 @@ public struct ParquetMetadata: Sendable {
         var total: Int64 = 0
         for (i, rg) in meta.rowGroups.enumerated() {
             guard rg.numRows >= 0 else { throw ParquetError(.corrupt, "'\(label)': row group \(i) has a negative row count") }
-            total += rg.numRows
+            let (sum, overflow) = total.addingReportingOverflow(rg.numRows)
+            guard !overflow else { throw ParquetError(.corrupt, "'\(label)': the row groups' row counts overflow 64 bits") }
+            total = sum
             groups.append(RowGroupMetadata(rg, schema: schema))
         }
         guard total == meta.numRows || meta.rowGroups.isEmpty else {

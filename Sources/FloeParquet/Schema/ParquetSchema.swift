@@ -188,6 +188,10 @@ public struct ParquetSchema: Sendable {
     /// The Arrow type of a leaf node's values.
     static func arrowType(of node: SchemaNode, path: [String]) throws -> DataType {
         let name = path.joined(separator: ".")
+        // Checked first, even for a column read as nulls: its values are still decoded.
+        if node.physicalType == .fixedLenByteArray && node.typeLength <= 0 {
+            throw ParquetError(.corrupt, "column '\(name)': FIXED_LEN_BYTE_ARRAY without a positive type_length")
+        }
         if node.annotation == .null { return .null }
         switch node.physicalType ?? .byteArray {
         case .boolean:
@@ -223,9 +227,6 @@ public struct ParquetSchema: Sendable {
             default: return .binary
             }
         case .fixedLenByteArray:
-            guard node.typeLength > 0 else {
-                throw ParquetError(.corrupt, "column '\(name)': FIXED_LEN_BYTE_ARRAY without a positive type_length")
-            }
             switch node.annotation {
             case .decimal(let p, let s)?: return try decimalType(p, s, name)
             case .float16? where node.typeLength == 2: return .float16
