@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Floe
 import FloeColumnar
 import FloeParquet
 
@@ -10,10 +11,19 @@ struct FloeCommand: ParsableCommand {
         commandName: "floe",
         abstract: "Inspect, query and append to Floe (Delta Lake) tables.",
         discussion: """
-        Exit status: 0 success, 1 error (one line `error: ...` on stderr), 2 usage error.
-        See Spec/CLI.md for the exact contract.
+        Tables are directories. Exit status: 0 success, 1 error (one line `error: ...` on stderr), \
+        2 usage error. See Spec/CLI.md for the exact contract.
+
+        Examples:
+          floe demo
+          floe create /tmp/events --schema 'id long not null, kind string, ts timestamp'
+          echo '{"id":1,"kind":"click","ts":"2026-11-24T10:00:00Z"}' | floe append /tmp/events
+          floe scan /tmp/events --where "kind = 'click'" --format ndjson
+          floe history /tmp/events
         """,
-        subcommands: [ParquetCommand.self])
+        subcommands: [CreateCommand.self, AppendCommand.self, OverwriteCommand.self, ScanCommand.self,
+                      DescribeCommand.self, HistoryCommand.self, FilesCommand.self,
+                      DemoCommand.self, ParquetCommand.self])
 
     static func main() {
         do {
@@ -41,8 +51,12 @@ struct FloeCommand: ParsableCommand {
     static func describe(_ error: any Error) -> String {
         let text: String
         switch error {
+        case let e as DeltaError:
+            text = e.code == .io && e.underlying != nil && !(e.underlying is DeltaError)
+                ? "\(e.message) (\(e.underlying.map { "\($0)" } ?? ""))" : e.message
         case let e as ParquetError: text = e.message
         case let e as ColumnarError: text = e.message
+        case let e as CLIError: text = e.description
         default: text = "\(error)"
         }
         return text.replacingOccurrences(of: "\n", with: " ")
