@@ -12,7 +12,7 @@ import FloeColumnar
 ///   structs: objects; arrays: arrays; maps: arrays of `[key, value]` pairs or, for string keys,
 ///   objects; null: `null` or an absent key.
 /// - CSV cells hold the same values as text; an empty unquoted cell is null, `""` is the empty
-///   string; nested values are JSON text.
+///   string (or empty binary; null for other types); nested values are JSON text.
 ///
 /// Columns are matched by name (exactly, else ignoring case). Unknown columns are refused unless
 /// ``allowsNewColumns``; then their types are inferred from the values of each batch (JSON:
@@ -470,6 +470,7 @@ enum JSONScalar {
         }
         switch type {
         case .string: return .string(text)
+        case .binary where text.isEmpty: return .binary([])  // `""`: the empty value, as for strings
         case .struct, .list, .map:
             if text.isEmpty { return .null }
             let value: JSONValue

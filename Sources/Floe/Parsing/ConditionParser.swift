@@ -76,18 +76,22 @@ struct ConditionParser {
     let schema: Schema?
 
     static func parse(_ text: String, schema: Schema?) throws -> Condition {
+        let (tokens, lexical) = SQLLexer(text).tokenize()
         do throws(SQLSyntaxError) {
-            var parser = ConditionParser(tokens: try SQLLexer(text).tokenize(), schema: schema)
-            guard parser.current.kind != .end else {
+            var parser = ConditionParser(tokens: tokens, schema: schema)
+            guard parser.current.kind != .end || lexical != nil else {
                 throw SQLSyntaxError(position: 1, message: "empty predicate")
             }
             let condition = try parser.parseOr()
+            if let lexical { throw lexical }
             guard parser.current.kind == .end else {
                 throw parser.fail("expected AND, OR or the end of the predicate, found \(parser.current.display)")
             }
             return condition
         } catch {
-            throw DeltaError(.invalidArgument, "invalid predicate at position \(error.position): \(error.message)")
+            // Report the first problem in the text: a lexical error wins unless parsing failed earlier.
+            let first = lexical.map { $0.position <= error.position ? $0 : error } ?? error
+            throw DeltaError(.invalidArgument, "invalid predicate at position \(first.position): \(first.message)")
         }
     }
 

@@ -51,9 +51,26 @@ struct SQLLexer {
 
     init(_ text: String) { characters = Array(text) }
 
-    /// All tokens, ending with one `.end` token.
-    func tokenize() throws(SQLSyntaxError) -> [SQLToken] {
+    /// All tokens, ending with one `.end` token; on a lexical error, the tokens before it, an
+    /// `.end` token at the error's position, and the error (parsers report it unless they fail
+    /// earlier, so the first problem in the text is the one reported).
+    func tokenize() -> (tokens: [SQLToken], error: SQLSyntaxError?) {
+        do throws(SQLSyntaxError) {
+            var tokens: [SQLToken] = []
+            try scan(into: &tokens)
+            return (tokens, nil)
+        } catch {
+            return (partial + [SQLToken(kind: .end, text: "", position: error.position)], error)
+        }
+    }
+
+    private var partial: [SQLToken] {
         var tokens: [SQLToken] = []
+        do throws(SQLSyntaxError) { try scan(into: &tokens) } catch {}
+        return tokens
+    }
+
+    private func scan(into tokens: inout [SQLToken]) throws(SQLSyntaxError) {
         var i = 0
         let n = characters.count
         while i < n {
@@ -147,7 +164,6 @@ struct SQLLexer {
             throw SQLSyntaxError(position: start + 1, message: "unexpected character '\(shown)'")
         }
         tokens.append(SQLToken(kind: .end, text: "", position: n + 1))
-        return tokens
     }
 }
 

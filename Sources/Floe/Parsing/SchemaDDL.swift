@@ -16,14 +16,20 @@ extension StructType {
     /// - Throws: ``DeltaError/Code/invalidArgument`` naming the 1-based character position of the
     ///   problem, or a duplicate column name.
     public init(ddl text: String) throws {
-        var parser: DDLParser
+        let (tokens, lexical) = SQLLexer(text).tokenize()
+        var parser = DDLParser(tokens: tokens)
         do throws(SQLSyntaxError) {
-            parser = DDLParser(tokens: try SQLLexer(text).tokenize())
             self = try parser.parseColumns()
+            if let lexical { throw lexical }
         } catch {
-            throw DeltaError(.invalidArgument, "invalid schema at position \(error.position): \(error.message)")
+            let first = lexical.map { $0.position <= error.position ? $0 : error } ?? error
+            throw DeltaError(.invalidArgument, "invalid schema at position \(first.position): \(first.message)")
         }
-        try validate()
+        do {
+            try validate()
+        } catch let error as DeltaError {
+            throw DeltaError(.invalidArgument, "invalid schema: \(error.message)")
+        }
     }
 }
 
