@@ -61,6 +61,9 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "FloeTests", dependencies: ["Floe", "FloeParquet", "FloeColumnar"],
                     path: "Tests/FloeTests", swiftSettings: strict),
+        // Runs the built `floe` executable as a subprocess (the dependency makes `swift test` build it).
+        .testTarget(name: "FloeCLITests", dependencies: ["floe"],
+                    path: "Tests/FloeCLITests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
