@@ -160,6 +160,8 @@ struct TableWriteRunner {
     func run() throws {
         let table = Table(path: tablePath)
         let target = try WriteTarget(table: table, options: options)
+        // A bad predicate fails before any input is read.
+        let condition = try replaceWhere.map { try Condition(sql: $0, schema: target.schema) }
         let progress = ProgressLine()
         let format = options.resolvedFormat
         var batches: [RecordBatch]
@@ -197,9 +199,7 @@ struct TableWriteRunner {
         write.mode = mode
         write.mergesSchema = options.mergeSchema
         if let app = options.appID, let v = options.txnVersion { write.applicationTransaction = (app, v) }
-        if let replaceWhere {
-            write.replaceWhere = try parsePredicate(replaceWhere, snapshot: try table.snapshot())
-        }
+        write.replaceWhere = condition
         let result = try table.write(batches, options: write)
         progress.clear()
         print(result.isSkipped ? "{\"version\":\(result.version),\"skipped\":true}" : "{\"version\":\(result.version)}")

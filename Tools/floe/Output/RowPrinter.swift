@@ -41,7 +41,9 @@ final class RowPrinter {
             for r in 0..<batch.count {
                 let cells = batch.schema.fields.enumerated().map { k, f -> String in
                     let v = batch.columns[k].scalar(at: r)
-                    return v.isNull ? "" : csvField(ValueFormatter.text(v, f.dataType))
+                    if v.isNull { return "" }
+                    let text = ValueFormatter.text(v, f.dataType)
+                    return text.isEmpty ? "\"\"" : csvField(text)  // "" is the empty string, an empty cell null
                 }
                 out.write(cells.joined(separator: ",") + "\n")
             }
