@@ -16,10 +16,11 @@ struct FloeCommand: ParsableCommand {
 
         Examples:
           floe demo
-          floe create /tmp/events --schema 'id long not null, kind string, ts timestamp'
-          echo '{"id":1,"kind":"click","ts":"2026-11-24T10:00:00Z"}' | floe append /tmp/events
-          floe scan /tmp/events --where "kind = 'click'" --format ndjson
-          floe history /tmp/events
+          floe create events --schema 'id long not null, kind string, ts timestamp'
+          echo '{"id":1,"kind":"click","ts":"2026-11-24T10:00:00Z"}' \\
+            | floe append events
+          floe scan events --where "kind = 'click'" --format ndjson
+          floe history events
         """,
         subcommands: [CreateCommand.self, AppendCommand.self, OverwriteCommand.self, ScanCommand.self,
                       DescribeCommand.self, HistoryCommand.self, FilesCommand.self,
@@ -51,9 +52,7 @@ struct FloeCommand: ParsableCommand {
     static func describe(_ error: any Error) -> String {
         let text: String
         switch error {
-        case let e as DeltaError:
-            text = e.code == .io && e.underlying != nil && !(e.underlying is DeltaError)
-                ? "\(e.message) (\(e.underlying.map { "\($0)" } ?? ""))" : e.message
+        case let e as DeltaError: text = e.message
         case let e as ParquetError: text = e.message
         case let e as ColumnarError: text = e.message
         case let e as CLIError: text = e.description

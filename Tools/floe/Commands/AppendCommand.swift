@@ -81,12 +81,13 @@ struct AppendCommand: ParsableCommand {
         its batch is committed. SIGINT or SIGTERM commits the rows already read, then exits.
 
         Examples:
-          floe append /tmp/events --input events.ndjson
-          cat events.csv | floe append /tmp/events --format csv
-          floe append /tmp/events --input more.parquet --merge-schema
-          floe append /tmp/events --input batch-7.ndjson --app-id loader --txn-version 7
-          tail -f app.log.ndjson | floe append /tmp/events --stream --batch-rows 1000 --batch-interval-ms 2000
-          floe append /tmp/new --create --schema 'id long, name string' --input rows.ndjson
+          floe append events --input events.ndjson
+          cat events.csv | floe append events --format csv
+          floe append events --input more.parquet --merge-schema
+          floe append events --input b7.ndjson --app-id loader --txn-version 7
+          tail -f app.ndjson | floe append events --stream --batch-rows 1000 \\
+            --batch-interval-ms 2000
+          floe append new --create --schema 'id long, name string' < rows.ndjson
         """)
 
     @Argument(help: "The table directory.") var table: String
@@ -100,6 +101,7 @@ struct AppendCommand: ParsableCommand {
     var batchIntervalMs: Int = 1_000
 
     func validate() throws {
+        try validateTablePath(table)
         if batchRows < 1 { throw ValidationError("--batch-rows must be at least 1, got \(batchRows)") }
         if batchIntervalMs < 1 { throw ValidationError("--batch-interval-ms must be at least 1, got \(batchIntervalMs)") }
         if stream && inputOptions.resolvedFormat == .parquet { throw ValidationError("--stream reads ndjson or csv, not parquet") }
@@ -129,9 +131,9 @@ struct OverwriteCommand: ParsableCommand {
         must match it. Prints {"version":N}.
 
         Examples:
-          floe overwrite /tmp/events --input snapshot.parquet
-          floe overwrite /tmp/events --where "day = DATE '2026-11-24'" --input day.ndjson
-          floe overwrite /tmp/events --input /dev/null        # remove every row
+          floe overwrite events --input snapshot.parquet
+          floe overwrite events --where "day = DATE '2026-11-24'" < day.ndjson
+          floe overwrite events < /dev/null        # remove every row
         """)
 
     @Argument(help: "The table directory.") var table: String
@@ -140,6 +142,7 @@ struct OverwriteCommand: ParsableCommand {
     @OptionGroup var inputOptions: InputOptions
 
     func validate() throws {
+        try validateTablePath(table)
         if inputOptions.appID != nil && inputOptions.txnVersion == nil {
             throw ValidationError("--app-id needs --txn-version")
         }

@@ -16,9 +16,12 @@ struct CreateCommand: ParsableCommand {
         Prints {"version":0}. In-Commit Timestamps are enabled unless --no-in-commit-timestamps.
 
         Examples:
-          floe create /tmp/events --schema 'id long not null, kind string, ts timestamp, amount decimal(10,2)'
-          floe create /tmp/events --schema @schema.json --partition-by day --property delta.appendOnly=true
-          floe create /tmp/t --schema 'loc struct<lat:double,lon:double>, tags array<string>, attrs map<string,string>'
+          floe create events --schema 'id long not null, kind string, ts timestamp'
+          floe create events --schema @schema.json --partition-by day
+          floe create events --schema 'id bigint, amount decimal(10,2)' \\
+            --property delta.appendOnly=true
+          floe create places --schema 'loc struct<lat:double,lon:double>, \\
+            tags array<string>, attrs map<string,string>'
         """)
 
     @Argument(help: "The table directory (created if missing).") var table: String
@@ -31,6 +34,7 @@ struct CreateCommand: ParsableCommand {
     var noInCommitTimestamps = false
 
     func validate() throws {
+        try validateTablePath(table)
         for p in properties where !p.contains("=") || p.hasPrefix("=") {
             throw ValidationError("--property must be KEY=VALUE, got '\(p)'")
         }

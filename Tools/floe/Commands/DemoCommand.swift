@@ -26,6 +26,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How long the writers run.", valueName: "S")) var seconds: Double = 4
 
     func validate() throws {
+        if let directory { try validateTablePath(directory) }
         if !(1...16).contains(writers) { throw ValidationError("--writers must be between 1 and 16, got \(writers)") }
         if !(seconds > 0 && seconds <= 60) { throw ValidationError("--seconds must be more than 0 and at most 60, got \(seconds)") }
     }
@@ -171,8 +172,8 @@ struct DemoCommand: ParsableCommand {
         let filtered = try table.scan(snapshot, columns: ["writer", "seq", "kind", "amount", "ts"],
                                       where: try Condition(sql: predicate, schema: try snapshot.arrowSchema()))
         say(indent(try Self.renderTable(filtered, limit: 5)))
-        say("   With SQL (aggregates, GROUP BY):")
-        say("   floe sql \(shellQuote(absolute)) \"SELECT writer, count(*) AS events, sum(amount) AS revenue FROM events GROUP BY writer ORDER BY writer\"")
+        say("   With SQL (joins, aggregates, GROUP BY), run:")
+        say("   floe sql \"SELECT writer, count(*) AS events, sum(amount) AS revenue FROM events GROUP BY writer ORDER BY writer\" --table events=\(shellQuote(absolute))")
         say("")
 
         say(rule)

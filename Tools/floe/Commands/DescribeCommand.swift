@@ -15,14 +15,18 @@ struct DescribeCommand: ParsableCommand {
         (null when a file has no statistics) and sizeInBytes.
 
         Examples:
-          floe describe /tmp/events
-          floe describe /tmp/events --version 0 --format json
-          floe describe /tmp/events --timestamp 2026-11-24 --format json | jq .schema
+          floe describe events
+          floe describe events --version 0 --format json
+          floe describe events --timestamp 2026-11-24 --format json | jq .schema
         """)
 
     @Argument(help: "The table directory.") var table: String
     @OptionGroup var snapshotOptions: SnapshotOptions
     @Option(help: "Output format: text or json.") var format: TextOrJSON = .text
+
+    func validate() throws {
+        try validateTablePath(table)
+    }
 
     func run() throws {
         let t = Table(path: table)
@@ -104,8 +108,8 @@ struct HistoryCommand: ParsableCommand {
         every other commitInfo field.
 
         Examples:
-          floe history /tmp/events
-          floe history /tmp/events --limit 5 --format json
+          floe history events
+          floe history events --limit 5 --format json
         """)
 
     @Argument(help: "The table directory.") var table: String
@@ -113,6 +117,7 @@ struct HistoryCommand: ParsableCommand {
     @Option(help: "Output format: text or json.") var format: TextOrJSON = .text
 
     func validate() throws {
+        try validateTablePath(table)
         if let limit, limit < 0 { throw ValidationError("--limit must not be negative, got \(limit)") }
     }
 
@@ -173,13 +178,17 @@ struct FilesCommand: ParsableCommand {
         partitionValues, numRecords and stats (the file's statistics object, or null).
 
         Examples:
-          floe files /tmp/events
-          floe files /tmp/events --version 2 --format json
+          floe files events
+          floe files events --version 2 --format json
         """)
 
     @Argument(help: "The table directory.") var table: String
     @OptionGroup var snapshotOptions: SnapshotOptions
     @Option(help: "Output format: text or json.") var format: TextOrJSON = .text
+
+    func validate() throws {
+        try validateTablePath(table)
+    }
 
     func run() throws {
         let t = Table(path: table)

@@ -18,10 +18,12 @@ struct ScanCommand: ParsableCommand {
         for the value encoding) and csv (with a header row).
 
         Examples:
-          floe scan /tmp/events
-          floe scan /tmp/events --columns id,kind --where "kind IN ('click','view') AND amount > 10" --limit 20
-          floe scan /tmp/events --version 3 --format ndjson
-          floe scan /tmp/events --timestamp 2026-11-24T10:00:00Z --format csv > events.csv
+          floe scan events
+          floe scan events --columns id,kind --limit 20 \\
+            --where "kind IN ('click','view') AND amount > 10"
+          floe scan events --version 3 --format ndjson
+          floe scan events --timestamp 2026-11-24T10:00:00Z --format csv > ev.csv
+          floe scan events --where "loc.lat > 52 OR \\`order id\\` IS NULL"
         """)
 
     @Argument(help: "The table directory.") var table: String
@@ -33,6 +35,7 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "Output format: table, ndjson or csv.") var format: RowFormatOption = .table
 
     func validate() throws {
+        try validateTablePath(table)
         if let limit, limit < 0 { throw ValidationError("--limit must not be negative, got \(limit)") }
         if let columns, splitList(columns).isEmpty { throw ValidationError("--columns needs at least one column name") }
     }

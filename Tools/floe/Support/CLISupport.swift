@@ -201,3 +201,10 @@ extension JSONValue {
 func parsePredicate(_ text: String, snapshot: Snapshot) throws -> Condition {
     try Condition(sql: text, schema: try snapshot.arrowSchema())
 }
+
+/// A usage error for an empty table path (which would otherwise mean the current directory).
+func validateTablePath(_ path: String) throws {
+    if path.trimmingCharacters(in: .whitespaces).isEmpty {
+        throw ValidationError("the table path must not be empty")
+    }
+}
