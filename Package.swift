@@ -69,6 +69,9 @@ let package = Package(
         // Also runs the `floe` executable (built as a dependency) for the CLI contract.
         .testTarget(name: "FloeSQLiteTests", dependencies: ["FloeSQLite", "Floe", "FloeColumnar", "floe"],
                     path: "Tests/FloeSQLiteTests", swiftSettings: strict),
+        // Runs the built `floe` executable as a subprocess (the dependency makes `swift test` build it).
+        .testTarget(name: "FloeCLITests", dependencies: ["floe"],
+                    path: "Tests/FloeCLITests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

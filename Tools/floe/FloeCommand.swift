@@ -11,10 +11,20 @@ struct FloeCommand: ParsableCommand {
         commandName: "floe",
         abstract: "Inspect, query and append to Floe (Delta Lake) tables.",
         discussion: """
-        Exit status: 0 success, 1 error (one line `error: ...` on stderr), 2 usage error.
-        See Spec/CLI.md for the exact contract.
+        Tables are directories. Exit status: 0 success, 1 error (one line `error: ...` on stderr), \
+        2 usage error. See Spec/CLI.md for the exact contract.
+
+        Examples:
+          floe demo
+          floe create events --schema 'id long not null, kind string, ts timestamp'
+          echo '{"id":1,"kind":"click","ts":"2026-11-24T10:00:00Z"}' \\
+            | floe append events
+          floe scan events --where "kind = 'click'" --format ndjson
+          floe history events
         """,
-        subcommands: [ParquetCommand.self, SQLCommand.self, ChangesCommand.self, OptimizeCommand.self, VacuumCommand.self])
+        subcommands: [CreateCommand.self, AppendCommand.self, OverwriteCommand.self, ScanCommand.self,
+                      DescribeCommand.self, HistoryCommand.self, FilesCommand.self, ChangesCommand.self,
+                      SQLCommand.self, OptimizeCommand.self, VacuumCommand.self, DemoCommand.self, ParquetCommand.self])
 
     static func main() {
         do {
@@ -42,9 +52,10 @@ struct FloeCommand: ParsableCommand {
     static func describe(_ error: any Error) -> String {
         let text: String
         switch error {
-        case let e as ParquetError: text = e.message
         case let e as DeltaError: text = e.message
+        case let e as ParquetError: text = e.message
         case let e as ColumnarError: text = e.message
+        case let e as CLIError: text = e.description
         default: text = "\(error)"
         }
         return text.replacingOccurrences(of: "\n", with: " ")

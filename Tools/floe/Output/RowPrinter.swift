@@ -13,6 +13,7 @@ final class RowPrinter {
     private var fields: [Field] = []
     private var tableRows: [[String]] = []
     private var wroteHeader = false
+    private var widths: [Int] = []
     private var out = FileHandleOutput()
 
     init(format: RowFormat) { self.format = format }
@@ -40,7 +41,9 @@ final class RowPrinter {
             for r in 0..<batch.count {
                 let cells = batch.schema.fields.enumerated().map { k, f -> String in
                     let v = batch.columns[k].scalar(at: r)
-                    return v.isNull ? "" : csvField(ValueFormatter.text(v, f.dataType))
+                    if v.isNull { return "" }
+                    let text = ValueFormatter.text(v, f.dataType)
+                    return text.isEmpty ? "\"\"" : csvField(text)  // "" is the empty string, an empty cell null
                 }
                 out.write(cells.joined(separator: ",") + "\n")
             }
@@ -64,22 +67,40 @@ final class RowPrinter {
         return s
     }
 
+    /// Whether a column's values are numbers, right-aligned in the table format.
+    private func isNumeric(_ type: DataType) -> Bool {
+        switch type {
+        case .int8, .int16, .int32, .int64, .uint8, .uint16, .uint32, .uint64, .float16, .float32, .float64, .decimal: true
+        default: false
+        }
+    }
+
     private func flushTable() {
         let headers = fields.map(\.name)
-        var widths = headers.map { $0.count }
-        for row in tableRows { for (i, c) in row.enumerated() { widths[i] = max(widths[i], min(c.count, 60)) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in
+        if !wroteHeader {
+            // Column widths come from the header and the first chunk of rows.
+            widths = headers.map { $0.count }
+            for row in tableRows { for (i, c) in row.enumerated() { widths[i] = max(widths[i], min(c.count, 60)) } }
+        }
+        let numeric = fields.map { isNumeric($0.dataType) }
+        func line(_ cells: [String], header: Bool) -> String {
+            var out = ""
+            for (i, c) in cells.enumerated() {
                 let cell = c.count > 60 ? String(c.prefix(59)) + "…" : c
-                return cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-            }.joined(separator: " │ ")
+                let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
+                if i > 0 { out += " │ " }
+                if numeric[i] && !header { out += pad + cell }
+                else if i == cells.count - 1 { out += cell }
+                else { out += cell + pad }
+            }
+            return out
         }
         if !wroteHeader {
-            out.write(line(headers) + "\n")
+            out.write(line(headers, header: true) + "\n")
             out.write(widths.map { String(repeating: "─", count: $0) }.joined(separator: "─┼─") + "\n")
             wroteHeader = true
         }
-        for row in tableRows { out.write(line(row) + "\n") }
+        for row in tableRows { out.write(line(row, header: false) + "\n") }
         tableRows.removeAll()
     }
 

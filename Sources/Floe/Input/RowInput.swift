@@ -1,0 +1,94 @@
+import Foundation
+import FloeColumnar
+import FloeParquet
+
+/// Reads whole inputs — ndjson, CSV or Parquet, from a file or a file descriptor — into record
+/// batches for a table write.
+public enum RowInput {
+    /// The most rows decoded into one batch (each batch becomes at least one data file per
+    /// partition).
+    public static let defaultBatchRows = 1_048_576
+
+    /// Reads ndjson or CSV text from `fileDescriptor` to its end.
+    ///
+    /// - Parameters:
+    ///   - schema: The target columns (the table's), see ``RowDecoder``.
+    ///   - allowsNewColumns: Whether unknown columns are added (types inferred).
+    ///   - progress: Called after each chunk with the bytes read so far.
+    /// - Throws: ``DeltaError/Code/invalidArgument`` naming the line and column of malformed input,
+    ///   ``DeltaError/Code/io`` for read errors.
+    public static func readText(fileDescriptor: Int32, format: RowInputFormat, schema: Schema, allowsNewColumns: Bool,
+                                batchRows: Int = defaultBatchRows, label: String = "standard input",
+                                progress: ((Int) -> Void)? = nil) throws -> [RecordBatch] {
+        var splitter = RecordSplitter(format: format)
+        let decoder = RowDecoder(schema: schema, allowsNewColumns: allowsNewColumns)
+        var batches: [RecordBatch] = []
+        var headerSet = false
+        func consume(_ records: [InputRecord]) throws {
+            if format == .csv && !headerSet, let header = splitter.csvHeader {
+                try decoder.setCSVHeader(header, line: splitter.csvHeaderLine)
+                headerSet = true
+            }
+            for record in records {
+                try decoder.append(record)
+                if decoder.count >= batchRows, let batch = try decoder.finish() { batches.append(batch) }
+            }
+        }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var total = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fileDescriptor, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DeltaError(.io, "reading \(label): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            total += n
+            try consume(try splitter.feed(buffer[0..<n]))
+            progress?(total)
+        }
+        try consume(try splitter.finish())
+        if format == .csv && splitter.csvHeader == nil {
+            throw DeltaError(.invalidArgument, "\(label) has no CSV header row")
+        }
+        if let batch = try decoder.finish() { batches.append(batch) }
+        return batches
+    }
+
+    /// Reads ndjson or CSV text from the file at `path`.
+    public static func readText(path: String, format: RowInputFormat, schema: Schema, allowsNewColumns: Bool,
+                                batchRows: Int = defaultBatchRows, progress: ((Int) -> Void)? = nil) throws -> [RecordBatch] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw DeltaError(errno == ENOENT ? .fileNotFound : .io, "cannot open input '\(path)': \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        return try readText(fileDescriptor: fd, format: format, schema: schema, allowsNewColumns: allowsNewColumns,
+                            batchRows: batchRows, label: "'\(path)'", progress: progress)
+    }
+
+    /// Reads every row of a Parquet file (its own column types; the table write conforms them).
+    public static func readParquet(path: String) throws -> [RecordBatch] {
+        do {
+            return try readParquet(try ParquetFileReader(path: path))
+        } catch let e as ParquetError {
+            throw DeltaError(e.code == .io ? .io : .invalidArgument, "Parquet input: \(e.message)", underlying: e)
+        }
+    }
+
+    /// Reads every row of a Parquet file held in memory (e.g. read from standard input).
+    public static func readParquet(bytes: [UInt8], label: String = "standard input") throws -> [RecordBatch] {
+        do {
+            return try readParquet(try ParquetFileReader(source: MemoryByteSource(bytes: bytes), label: label))
+        } catch let e as ParquetError {
+            throw DeltaError(.invalidArgument, "Parquet input: \(e.message)", underlying: e)
+        }
+    }
+
+    static func readParquet(_ reader: ParquetFileReader) throws -> [RecordBatch] {
+        var it = try reader.batches()
+        var out: [RecordBatch] = []
+        while let b = try it.next() { out.append(b) }
+        return out
+    }
+}
