@@ -32,21 +32,16 @@ struct OptimizeCommand: ParsableCommand {
             })
     var targetSize: Int64 = 128 * 1024 * 1024
 
-    @Option(name: .customLong("where"), help: ArgumentHelp("Only compact the partitions matching this condition on partition columns.", valueName: "predicate"),
-            transform: { text in
-                do {
-                    return try WhereAdapter.parse(text)
-                } catch let error as WhereAdapter.SyntaxError {
-                    throw ValidationError("--where: \(error.message)")
-                }
-            })
-    var condition: Condition?
+    @Option(name: .customLong("where"), help: ArgumentHelp("Only compact the partitions matching this condition on partition columns.", valueName: "predicate"))
+    var condition: String?
 
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
     func run() throws {
-        let result = try Table(path: table).optimize(targetFileSize: targetSize, where: condition)
+        let floeTable = Table(path: table)
+        let parsed = try condition.map { try Condition(sql: $0, schema: try floeTable.snapshot().arrowSchema()) }
+        let result = try floeTable.optimize(targetFileSize: targetSize, where: parsed)
         switch format {
         case .text: print(Self.text(result, targetSize: targetSize), terminator: "")
         case .json: print(Self.json(result))
@@ -110,191 +105,5 @@ struct OptimizeCommand: ParsableCommand {
             return o
         }.joined(separator: ",") + "]}"
         return s
-    }
-}
-
-/// A minimal `--where` parser for `floe optimize`, standing in until the shared condition parser
-/// (`Sources/Floe/Parsing`) lands: comparisons (`=`, `==`, `!=`, `<>`, `<`, `<=`, `>`, `>=`) of a
-/// column with a literal, `IS [NOT] NULL`, `[NOT] IN (…)`, `AND`, `OR`, `NOT` and parentheses.
-/// Literals: `'text'` (`''` escapes a quote), integers, decimals, `TRUE`, `FALSE`, `NULL`; columns:
-/// names, dotted paths or `"quoted"`/`` `quoted` `` names.
-enum WhereAdapter {
-    struct SyntaxError: Error {
-        let message: String
-    }
-
-    enum Token: Equatable {
-        case word(String)
-        case quoted(String)
-        case string(String)
-        case number(String)
-        case symbol(String)
-    }
-
-    static func parse(_ text: String) throws -> Condition {
-        var parser = Parser(tokens: try tokenize(text))
-        let condition = try parser.orExpression()
-        guard parser.position == parser.tokens.count else {
-            throw SyntaxError(message: "unexpected \(parser.describe(parser.tokens[parser.position])) in '\(text)'")
-        }
-        return condition
-    }
-
-    static func tokenize(_ text: String) throws -> [Token] {
-        var tokens: [Token] = []
-        let chars = Array(text)
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if c.isWhitespace { i += 1; continue }
-            if c == "'" || c == "\"" || c == "`" {
-                var value = ""
-                i += 1
-                var closed = false
-                while i < chars.count {
-                    if chars[i] == c {
-                        if c == "'" && i + 1 < chars.count && chars[i + 1] == "'" { value.append("'"); i += 2; continue }
-                        closed = true
-                        i += 1
-                        break
-                    }
-                    value.append(chars[i])
-                    i += 1
-                }
-                guard closed else { throw SyntaxError(message: "unterminated \(c) quote") }
-                tokens.append(c == "'" ? .string(value) : .quoted(value))
-            } else if c.isNumber || ((c == "-" || c == "+" || c == ".") && i + 1 < chars.count && (chars[i + 1].isNumber || chars[i + 1] == ".")) {
-                var value = String(c)
-                i += 1
-                while i < chars.count, chars[i].isNumber || chars[i] == "." || chars[i] == "e" || chars[i] == "E"
-                        || ((chars[i] == "-" || chars[i] == "+") && (chars[i - 1] == "e" || chars[i - 1] == "E")) {
-                    value.append(chars[i])
-                    i += 1
-                }
-                tokens.append(.number(value))
-            } else if c.isLetter || c == "_" {
-                var value = ""
-                while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" || chars[i] == "." {
-                    value.append(chars[i])
-                    i += 1
-                }
-                tokens.append(.word(value))
-            } else {
-                let two = i + 1 < chars.count ? String([c, chars[i + 1]]) : ""
-                if ["<=", ">=", "!=", "<>", "=="].contains(two) {
-                    tokens.append(.symbol(two))
-                    i += 2
-                } else if "=<>(),".contains(c) {
-                    tokens.append(.symbol(String(c)))
-                    i += 1
-                } else {
-                    throw SyntaxError(message: "unexpected character '\(c)'")
-                }
-            }
-        }
-        return tokens
-    }
-
-    struct Parser {
-        let tokens: [Token]
-        var position = 0
-
-        func describe(_ token: Token) -> String {
-            switch token {
-            case .word(let w): "'\(w)'"
-            case .quoted(let q): "\"\(q)\""
-            case .string(let s): "'\(s)'"
-            case .number(let n): n
-            case .symbol(let s): "'\(s)'"
-            }
-        }
-
-        var peek: Token? { position < tokens.count ? tokens[position] : nil }
-
-        mutating func keyword(_ word: String) -> Bool {
-            if case .word(let w)? = peek, w.uppercased() == word { position += 1; return true }
-            return false
-        }
-
-        mutating func symbol(_ s: String) -> Bool {
-            if case .symbol(let t)? = peek, t == s { position += 1; return true }
-            return false
-        }
-
-        mutating func orExpression() throws -> Condition {
-            var parts = [try andExpression()]
-            while keyword("OR") { parts.append(try andExpression()) }
-            return parts.count == 1 ? parts[0] : .or(parts)
-        }
-
-        mutating func andExpression() throws -> Condition {
-            var parts = [try unary()]
-            while keyword("AND") { parts.append(try unary()) }
-            return parts.count == 1 ? parts[0] : .and(parts)
-        }
-
-        mutating func unary() throws -> Condition {
-            if keyword("NOT") { return .not(try unary()) }
-            if symbol("(") {
-                let inner = try orExpression()
-                guard symbol(")") else { throw SyntaxError(message: "missing ')'") }
-                return inner
-            }
-            return try predicate()
-        }
-
-        mutating func predicate() throws -> Condition {
-            let column: String
-            switch peek {
-            case .word(let w)?: column = w
-            case .quoted(let q)?: column = q
-            case let other?: throw SyntaxError(message: "expected a column name, found \(describe(other))")
-            case nil: throw SyntaxError(message: "expected a column name at the end")
-            }
-            position += 1
-            if keyword("IS") {
-                let negated = keyword("NOT")
-                guard keyword("NULL") else { throw SyntaxError(message: "expected NULL after IS") }
-                return negated ? .isNotNull(column: column) : .isNull(column: column)
-            }
-            let negatedIn = keyword("NOT")
-            if keyword("IN") {
-                guard symbol("(") else { throw SyntaxError(message: "expected '(' after IN") }
-                var values = [try literal()]
-                while symbol(",") { values.append(try literal()) }
-                guard symbol(")") else { throw SyntaxError(message: "missing ')' after the IN list") }
-                let condition = Condition.isIn(column: column, values: values)
-                return negatedIn ? .not(condition) : condition
-            }
-            if negatedIn { throw SyntaxError(message: "expected IN after NOT") }
-            let operators: [String: ComparisonOperator] = ["=": .equal, "==": .equal, "!=": .notEqual, "<>": .notEqual,
-                                                           "<": .less, "<=": .lessOrEqual, ">": .greater, ">=": .greaterOrEqual]
-            guard case .symbol(let s)? = peek, let op = operators[s] else {
-                throw SyntaxError(message: "expected a comparison after '\(column)'")
-            }
-            position += 1
-            return .comparison(column: column, op: op, value: try literal())
-        }
-
-        mutating func literal() throws -> Scalar {
-            guard let token = peek else { throw SyntaxError(message: "expected a value at the end") }
-            position += 1
-            switch token {
-            case .string(let s): return .string(s)
-            case .number(let n):
-                if let i = Int64(n) { return .int(i) }
-                if let d = Double(n) { return .float(d) }
-                throw SyntaxError(message: "invalid number \(n)")
-            case .word(let w):
-                switch w.uppercased() {
-                case "TRUE": return .bool(true)
-                case "FALSE": return .bool(false)
-                case "NULL": return .null
-                default: throw SyntaxError(message: "expected a value, found '\(w)' (quote text as 'text')")
-                }
-            default:
-                throw SyntaxError(message: "expected a value, found \(describe(token))")
-            }
-        }
     }
 }
