@@ -98,7 +98,7 @@ func replay(_ arguments: [String]) -> CInt {
     return failures == 0 ? 0 : 1
 }
 
-/// `path` itself, or the regular files directly inside it when it is a directory.
+/// `path` itself, or the entries directly inside it when it is a directory (hidden ones left out).
 func files(_ path: String) -> [String] {
     guard let dir = opendir(path) else { return [path] }
     let path = path.hasSuffix("/") ? String(path.dropLast()) : path
