@@ -190,13 +190,16 @@ struct FileBatches {
     var rowGroups: ParquetFileReader.BatchIterator
     let fileColumns: [String: (Field, Int)]
     let physicalNames: [String]
+    /// The rows of the file that are deleted, by position in the file.
+    let deletionVector: DeletionVector?
+    /// Rows of the file read so far: the position of the next row group's first row.
     var rowsRead = 0
 
     init(scan: Scan, file: ScanFile) throws {
         self.scan = scan
         self.file = file
-        if file.add.deletionVector != nil {
-            throw DeltaError(.unsupportedFeature, "data file '\(file.add.path)' has a deletion vector; reading deletion vectors is not supported yet")
+        self.deletionVector = try file.add.deletionVector.map {
+            try DeletionVector.load($0, storage: scan.storage, dataFile: file.add.path)
         }
         let reader = try DataFileSource.open(file.add.decodedPath, in: scan.storage)
         self.reader = reader
@@ -224,13 +227,22 @@ struct FileBatches {
         do { raw = try rowGroups.next() } catch let e as ParquetError {
             throw DeltaError(.corruptData, "data file '\(file.add.path)': \(e.message)", underlying: e)
         }
-        guard let raw else {
-            if let n = file.statistics?.numRecords, rowsRead != Int(n), file.add.deletionVector == nil {
+        guard var raw else {
+            if let n = file.statistics?.numRecords, rowsRead != Int(n) {
                 throw DeltaError(.corruptData, "data file '\(file.add.path)' holds \(rowsRead) rows but its statistics say \(n)")
+            }
+            if let last = deletionVector?.maxRowIndex, last >= Int64(rowsRead) {
+                throw DeltaError(.corruptData, "the deletion vector of data file '\(file.add.path)' deletes row \(last), but the file holds \(rowsRead) rows")
             }
             return nil
         }
+        // Row indexes of deletion vectors count every row of the file, across row groups, so
+        // every row group is read (none skipped) and positions are taken before filtering.
+        let firstRow = Int64(rowsRead)
         rowsRead += raw.count
+        if let deletionVector, let keep = deletionVector.keepMask(start: firstRow, count: raw.count) {
+            raw = raw.filter(keep)
+        }
         var fields: [Field] = []
         var columns: [Column] = []
         for name in scan.readColumns {
