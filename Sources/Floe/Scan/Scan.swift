@@ -36,6 +36,7 @@ public struct Scan: Sendable {
     init(snapshot: Snapshot, storage: any LogStorage, columns: [String]?, predicate: Condition?) throws {
         self.snapshot = snapshot
         self.storage = storage
+        try Scan.validateDataReadable(snapshot)
         let mode = snapshot.columnMappingMode
         let tableSchema = try snapshot.schema.arrowSchema()
         self.tableSchema = tableSchema
@@ -65,6 +66,18 @@ public struct Scan: Sendable {
             if !needed.contains(top) { needed.append(top) }
         }
         self.readColumns = needed
+    }
+
+    /// Reader features whose data files Floe cannot decode: the log of such a table loads (its
+    /// snapshot, history and files are available), but scanning its rows is refused.
+    static let unreadableDataFeatures: [TableFeature] = [.variantShreddingPreview, "variantShredding"]
+
+    /// Refuses a scan of a table whose data files need a reader feature Floe does not implement.
+    static func validateDataReadable(_ snapshot: Snapshot) throws {
+        let features = snapshot.protocol.readerFeatures ?? []
+        if let feature = unreadableDataFeatures.first(where: { features.contains($0) }) {
+            throw DeltaError(.unsupportedFeature, "table \(snapshot.tableRoot) requires the reader feature \(feature.rawValue) (shredded variant columns), which Floe cannot read; unshredded variants (variantType) are read as metadata/value binary structs")
+        }
     }
 
     /// The data files the scan will read, after partition pruning and statistics skipping.
