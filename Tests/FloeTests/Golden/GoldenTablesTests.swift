@@ -117,6 +117,20 @@ struct GoldenTablesTests {
                 if i > 0 { json.append(",") }
                 json.string(f.name)
             }
+            let count = batches.reduce(0) { $0 + $1.count }
+            if count > Self.fullComparisonLimit && !Self.fullComparison {
+                // A million-row version: per-column summaries (row count, nulls, integer sums,
+                // string byte lengths) instead of rows; FLOE_GOLDEN_FULL=1 compares every row.
+                json.append("],\"count\":\(count),\"summary\":[")
+                for (c, field) in scan.schema.fields.enumerated() {
+                    if c > 0 { json.append(",") }
+                    json.append(Self.summary(batches.map { $0.columns[c] }, type: field.dataType))
+                }
+                json.append("]}\n")
+                reading.rows = count
+                out.append(contentsOf: json.bytes)
+                return reading
+            }
             json.append("],\"rows\":[")
             var first = true
             for batch in batches {
@@ -125,7 +139,7 @@ struct GoldenTablesTests {
                     first = false
                     for (c, column) in batch.columns.enumerated() {
                         if c > 0 { json.append(",") }
-                        json.value(column.scalar(at: r), column.dataType)
+                        json.cell(column, r)
                     }
                     json.append("]")
                 }
@@ -148,6 +162,35 @@ struct GoldenTablesTests {
         return reading
     }
 
+    /// Versions with more rows than this are compared by column summaries unless FLOE_GOLDEN_FULL
+    /// is set (encoding a million rows as JSON takes most of a minute in a debug build).
+    static let fullComparisonLimit = 100_000
+    static let fullComparison = ProcessInfo.processInfo.environment["FLOE_GOLDEN_FULL"] != nil
+
+    /// `{"nulls": n, "sum": s}` for integer columns, `{"nulls": n, "bytes": b}` for strings and
+    /// binary (UTF-8 bytes), `{"nulls": n}` otherwise.
+    static func summary(_ chunks: [Column], type: DataType) -> String {
+        var nulls = 0, sum: Int128 = 0, bytes = 0
+        for column in chunks {
+            nulls += column.nullCount
+            for row in 0..<column.count where column.isValid(at: row) {
+                switch type {
+                case .int8: sum += Int128(column.buffers[0].value(at: row, as: Int8.self))
+                case .int16: sum += Int128(column.buffers[0].value(at: row, as: Int16.self))
+                case .int32: sum += Int128(column.buffers[0].value(at: row, as: Int32.self))
+                case .int64: sum += Int128(column.buffers[0].value(at: row, as: Int64.self))
+                case .string, .binary: bytes += column.offsetRange(at: row).count
+                default: break
+                }
+            }
+        }
+        switch type {
+        case .int8, .int16, .int32, .int64: return "{\"nulls\":\(nulls),\"sum\":\(sum)}"
+        case .string, .binary: return "{\"nulls\":\(nulls),\"bytes\":\(bytes)}"
+        default: return "{\"nulls\":\(nulls)}"
+        }
+    }
+
     static func python(_ script: String, _ arguments: [String]) throws -> Process {
         guard let executable = TestPython.executable else { throw DeltaError(.internalError, "no Python") }
         let process = Process()
@@ -167,7 +210,9 @@ struct GoldenTablesTests {
         let jobs = GoldenTables.jobs
         #expect(jobs.count >= 45, "golden tables found: \(jobs.count)")
         let work = try Fixtures.scratchDirectory("golden")
-        defer { Fixtures.remove(work) }
+        // FLOE_GOLDEN_KEEP=1 keeps the JSON files (Floe's and delta-rs's readings, the report).
+        let keep = ProcessInfo.processInfo.environment["FLOE_GOLDEN_KEEP"] != nil
+        defer { if keep { print("golden readings kept in \(work)") } else { Fixtures.remove(work) } }
 
         // delta-rs reads all tables in one Python process while Floe reads them here.
         var dump: Process?
@@ -184,16 +229,21 @@ struct GoldenTablesTests {
             }
             jobsJSON.append("]")
             try Data(jobsJSON.bytes).write(to: URL(fileURLWithPath: work + "/jobs.json"))
-            dump = try Self.python(goldenDeltaDumpScript, [Self.interopFolder, work + "/delta.jsonl", work + "/jobs.json"])
+            dump = try Self.python(goldenDeltaDumpScript, [Self.interopFolder, work + "/delta.jsonl", work + "/jobs.json",
+                                                           String(Self.fullComparison ? Int.max : Self.fullComparisonLimit)])
         }
 
         var floeJSON: [UInt8] = []
         var readings: [Reading] = []
+        var slowest: [(String, Double)] = []
         for job in jobs {
+            let jobStarted = Date()
             for version in job.versions {
                 readings.append(Self.read(job, version: version, into: &floeJSON))
             }
+            slowest.append((job.name, Date().timeIntervalSince(jobStarted)))
         }
+        slowest.sort { $0.1 > $1.1 }
         try Data(floeJSON).write(to: URL(fileURLWithPath: work + "/floe.jsonl"))
         let floeSeconds = Date().timeIntervalSince(started)
 
@@ -218,14 +268,17 @@ struct GoldenTablesTests {
         }
 
         var statuses: [String: [String: String]] = [:]
+        var phases: [String] = []
         if let dump {
             dump.waitUntilExit()
+            phases.append("delta-rs done at \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
             #expect(dump.terminationStatus == 0, "the deltalake dump failed")
         }
         if TestPython.hasPyarrow {
             let deltaFile = dump != nil && FileManager.default.fileExists(atPath: work + "/delta.jsonl") ? work + "/delta.jsonl" : "-"
             let compare = try Self.python(goldenCompareScript, [Self.interopFolder, work + "/floe.jsonl", deltaFile, work + "/report.jsonl"])
             compare.waitUntilExit()
+            phases.append("comparison done at \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
             try #require(compare.terminationStatus == 0, "the comparison script failed")
             let report = try String(contentsOfFile: work + "/report.jsonl", encoding: .utf8)
             for line in report.split(separator: "\n") {
@@ -236,7 +289,7 @@ struct GoldenTablesTests {
                 let key = "\(table)@\(version)"
                 let floeFailed = readings.contains { $0.table == table && $0.version == version && $0.error != nil }
                 switch status {
-                case "match", "fallback-match": break
+                case "match", "summary-match", "fallback-match": break
                 case _ where floeFailed: break  // judged above, without Python
                 case "mismatch" where GoldenTables.deltaRSDivergences.contains(key): break
                 default:
@@ -246,7 +299,7 @@ struct GoldenTablesTests {
         }
         let versions = readings.count
         let compared = statuses.values.reduce(0) { $0 + ($1["match"]?.split(separator: " ").count ?? 0) }
-        var summary = ["golden tables: \(jobs.count) tables, \(versions) versions; \(compared) compared row for row with delta-rs; Floe read in \(String(format: "%.1f", floeSeconds)) s, total \(String(format: "%.1f", Date().timeIntervalSince(started))) s"]
+        var summary = ["golden tables: \(jobs.count) tables, \(versions) versions; \(compared) compared row for row with delta-rs; Floe read in \(String(format: "%.1f", floeSeconds)) s, \(phases.joined(separator: ", ")), total \(String(format: "%.1f", Date().timeIntervalSince(started))) s; slowest Floe reads: \(slowest.prefix(3).map { "\($0.0) \(String(format: "%.1f", $0.1)) s" }.joined(separator: ", "))"]
         for job in jobs {
             let s = statuses[job.name].map { $0.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: "; ") } ?? "not compared"
             let rows = readings.last { $0.table == job.name }.map { $0.error == nil ? "\($0.rows) rows at v\($0.version)" : "latest: \($0.error?.code.rawValue ?? "")" } ?? ""
