@@ -264,8 +264,12 @@ struct FileBatches {
                 columns.append(try Column.constant(value, type: field.dataType, count: raw.count))
             } else if let target = scan.physicalFields[name] {
                 let source = fileColumns[name]
-                columns.append(try ColumnConformer.conform(source.map { raw.columns[$0.1] }, fileField: source?.0, to: target,
-                                                           count: raw.count, path: name))
+                do {
+                    columns.append(try ColumnConformer.conform(source.map { raw.columns[$0.1] }, fileField: source?.0, to: target,
+                                                               count: raw.count, path: name))
+                } catch let e as DeltaError {
+                    throw DeltaError(e.code, "data file '\(file.add.path)': \(e.message)", underlying: e.underlying)
+                }
             } else {
                 columns.append(Column.nulls(field.dataType, count: raw.count))
             }
