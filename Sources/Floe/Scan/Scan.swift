@@ -70,7 +70,7 @@ public struct Scan: Sendable {
 
     /// Reader features whose data files Floe cannot decode: the log of such a table loads (its
     /// snapshot, history and files are available), but scanning its rows is refused.
-    static let unreadableDataFeatures: [TableFeature] = [.variantShreddingPreview, "variantShredding"]
+    static let unreadableDataFeatures: [TableFeature] = [.variantShreddingPreview, .variantShredding]
 
     /// Refuses a scan of a table whose data files need a reader feature Floe does not implement.
     static func validateDataReadable(_ snapshot: Snapshot) throws {
