@@ -1,7 +1,8 @@
 import FloeColumnar
 import FloeParquet
 
-/// Opens a table's data files for reading through its storage: local files directly (`pread`),
+/// Opens a table's data files for reading through its storage (INT96 timestamps decoded straight
+/// to microseconds, Delta's unit, so Spark's dates after 2262 survive): local files directly (`pread`),
 /// other storages through their range reads. Paths are relative to the table root, or absolute
 /// inside it; a path that escapes the root is refused with ``DeltaError/Code/pathEscapesTable``.
 enum DataFileSource {
@@ -10,13 +11,13 @@ enum DataFileSource {
         do {
             if let local = storage as? LocalStorage {
                 let path = try local.absolutePath(relativePath)
-                return try ParquetFileReader(path: path)
+                return try ParquetFileReader(path: path, int96Unit: .microsecond)
             }
             guard let entry = try storage.entry(at: relativePath) else {
                 throw DeltaError(.fileNotFound, "data file '\(relativePath)' is missing")
             }
             return try ParquetFileReader(source: StorageByteSource(storage: storage, path: relativePath, size: Int(entry.size)),
-                                         label: relativePath)
+                                         label: relativePath, int96Unit: .microsecond)
         } catch let e as ParquetError where e.code == .io {
             throw DeltaError(.fileNotFound, "data file '\(relativePath)' cannot be read: \(e.message)", underlying: e)
         } catch let e as ParquetError {

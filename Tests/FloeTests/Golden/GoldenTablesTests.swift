@@ -52,9 +52,8 @@ enum GoldenTables {
     /// Versions whose rows differ from delta-rs for a known reason, checked separately (see
     /// ``GoldenTablesTests/edgeTimestamps()``).
     static let deltaRSDivergences: Set<String> = [
-        // INT96 timestamps of 9999-12-30/31: FloeParquet, pyarrow and delta-rs all decode INT96
-        // through int64 nanoseconds, which overflows (dates in 1816); Floe then floors to µs while
-        // delta-rs truncates, so the garbage differs by 1 µs.
+        // INT96 timestamps of 9999-12-30/31: pyarrow and delta-rs decode INT96 through int64
+        // nanoseconds, which overflows (dates in 1816); Floe decodes them to µs directly.
         "table_with_edge_timestamps@0",
     ]
 }
@@ -319,10 +318,8 @@ struct GoldenTablesTests {
         // The in-range INT96 column and the integers are right.
         #expect(rows.map { $0[1] } == [.int(1_640_995_200_000_000), .int(1_643_673_600_000_000)])
         #expect(rows.map { $0[2] } == [.int(1), .int(2)])
-        // 9999-12-31 and 9999-12-30 (the statistics say so): INT96 is decoded to int64 nanoseconds
-        // by FloeParquet, which cannot hold them.
-        withKnownIssue("FloeParquet decodes INT96 through int64 nanoseconds, which overflows after 2262") {
-            #expect(rows.map { $0[0] } == [.int(253_402_214_400_000_000), .int(253_402_128_000_000_000)])
-        }
+        // 9999-12-31 and 9999-12-30 (the statistics say so), beyond int64 nanoseconds: Floe decodes
+        // INT96 straight to microseconds.
+        #expect(rows.map { $0[0] } == [.int(253_402_214_400_000_000), .int(253_402_128_000_000_000)])
     }
 }
