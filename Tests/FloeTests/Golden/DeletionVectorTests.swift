@@ -216,6 +216,27 @@ struct DeletionVectorTests {
         }
     }
 
+    @Test("deletion vectors on a column-mapped table, with a predicate")
+    func columnMapped() throws {
+        let root = try Self.makeTable(rows: 3000)
+        defer { Fixtures.remove(root) }
+        let inline = RoaringWriter.serialize([5, 1500, 2999])
+        let dv = #"{"storageType":"i","pathOrInlineDv":"\#(Z85.encode(inline))","sizeInBytes":\#(inline.count),"cardinality":3}"#
+        let size = (try FileManager.default.attributesOfItem(atPath: root + "/data.parquet")[.size] as? Int) ?? 0
+        try Fixtures.writeCommit(root, 0, [
+            #"{"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["deletionVectors","columnMapping"],"writerFeatures":["deletionVectors","columnMapping"]}}"#,
+            #"{"metaData":{"id":"x","format":{"provider":"parquet","options":{}},"schemaString":"{\"type\":\"struct\",\"fields\":[{\"name\":\"key\",\"type\":\"long\",\"nullable\":true,\"metadata\":{\"delta.columnMapping.id\":1,\"delta.columnMapping.physicalName\":\"id\"}}]}","partitionColumns":[],"configuration":{"delta.columnMapping.mode":"name"},"createdTime":1}}"#,
+            #"{"add":{"path":"data.parquet","partitionValues":{},"size":\#(size),"modificationTime":1,"dataChange":true,"stats":"{\"numRecords\":3000,\"minValues\":{\"id\":0},\"maxValues\":{\"id\":2999},\"nullCount\":{\"id\":0},\"tightBounds\":false}","deletionVector":\#(dv)}}"#,
+        ])
+        let table = Table(path: root)
+        let all = try table.scan(columns: ["key"]).readAll()
+        #expect(all.reduce(0) { $0 + $1.count } == 2997)
+        let some = try table.scan(columns: ["key"], where: .comparison(column: "key", op: .greaterOrEqual, value: .int(1499))).readAll()
+        var keys: [Int64] = []
+        for b in some { for r in 0..<b.count { if case .int(let v) = b.columns[0].scalar(at: r) { keys.append(v) } } }
+        #expect(keys.count == 1499 && !keys.contains(1500) && !keys.contains(2999) && keys.contains(1499))
+    }
+
     @Test("corrupt deletion vectors are clear errors naming the data file")
     func corrupt() throws {
         let root = try Self.makeTable(rows: 100)
