@@ -66,15 +66,17 @@ os._exit(0)  # skip interpreter teardown, where the Rust runtime may abort
 /// delta-rs dump, order-insensitively (rows sorted by their canonical JSON text). Where delta-rs
 /// cannot read a version but Floe can, the values are derived from the data files Floe's snapshot
 /// lists: pyarrow reads each file, drops the rows its deletion vector deletes, and the row count
-/// and every column stored under its logical name are compared as sorted multisets.
+/// and every column stored under its logical name are compared as sorted multisets (only the row
+/// count when there is no delta-rs dump at all).
 /// Arguments: interop folder, Floe file, delta-rs file (or "-"), report file. The report has one
 /// line per (table, version): `{"table", "version", "status", "detail"}`.
 let goldenCompareScript = #"""
-import sys, json
+import sys, json, re
 from collections import Counter
 interop, floe_path, delta_path, report_path = sys.argv[1:5]
 sys.path.insert(0, interop)
 import make_parquet_fixtures as mpf
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 def canon(v):
@@ -119,29 +121,54 @@ def compare_rows(f, d):
         return "mismatch", f"rows differ; only Floe: {only_f}; only delta-rs: {only_d}"
     return "match", f"{len(fr)} rows, {len(fc)} columns"
 
-def fallback(f):
+TIMESTAMP = re.compile(r"^[+-]?\d{4,6}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$")
+
+def loose(v):
+    """A file's raw value and the table's compare alike: zoned timestamps lose their Z (files hold
+    UTC instants, zoned or not) and struct fields are sorted by name."""
+    if isinstance(v, str) and TIMESTAMP.match(v):
+        return v[:-1]
+    if isinstance(v, list):
+        return [loose(x) for x in v]
+    if isinstance(v, dict):
+        return {k: loose(x) for k, x in v.items()}
+    return v
+
+def loose_canon(v):
+    return json.dumps(loose(v), ensure_ascii=False, sort_keys=True)
+
+def fallback(f, compare_values=True):
     count = 0
     values = {}
+    seen = set()
     for item in f.get("files", []):
-        t = pq.read_table(item["path"])
         deleted = set(item.get("deleted", []))
+        if not compare_values:
+            count += pq.ParquetFile(item["path"]).metadata.num_rows - len(deleted)
+            continue
+        t = pq.read_table(item["path"])
         keep = [i for i in range(t.num_rows) if i not in deleted]
-        t = t.take(keep)
+        t = t.take(pa.array(keep, type=pa.int64()))
         count += t.num_rows
         for name in f["columns"]:
-            if name in t.column_names and name not in f.get("partitionColumns", []):
-                values.setdefault(name, []).extend(canon(x) for x in mpf.encode_column(t.column(name)))
+            if name in f.get("partitionColumns", []):
+                continue
+            if name in t.column_names:
+                seen.add(name)
+                values.setdefault(name, []).extend(loose_canon(x) for x in mpf.encode_column(t.column(name)))
+            else:  # a file written before the column existed reads it as nulls
+                values.setdefault(name, []).extend([loose_canon(None)] * t.num_rows)
     floe_count = f.get("count", len(f.get("rows", [])))
     if count != floe_count:
         return "fallback-mismatch", f"Floe read {floe_count} rows, the files hold {count} live rows"
-    if "rows" not in f:
-        return "fallback-match", f"{count} rows (summarized)"
+    if "rows" not in f or not compare_values:
+        return "fallback-match", f"{count} rows (row count only)"
     for i, name in enumerate(f["columns"]):
-        if name in values:
-            got = sorted(canon(r[i]) for r in f["rows"])
+        if name in seen:
+            got = sorted(loose_canon(r[i]) for r in f["rows"])
             if got != sorted(values[name]):
                 return "fallback-mismatch", f"column {name} differs from the files' values"
-    return "fallback-match", f"{count} rows; columns compared with the files: {sorted(values)}"
+    return "fallback-match", f"{count} rows; columns compared with the files: {sorted(seen)}"
 
 with open(report_path, "w") as out:
     for line in open(floe_path):
@@ -152,7 +179,9 @@ with open(report_path, "w") as out:
             if "error" in f:
                 rec["status"], rec["detail"] = "floe-error", f["code"] + ": " + f["error"]
             else:
-                rec["status"], rec["detail"] = fallback(f)
+                # Without deltalake: the live row counts of the files (their raw values differ
+                # from the table's where types are widened, zoned or mapped).
+                rec["status"], rec["detail"] = fallback(f, compare_values=False)
         elif "error" in f and "error" in d:
             missing = d["error"].startswith("FileNotFoundError")
             if f["code"] == "fileNotFound" and missing:
