@@ -2,7 +2,7 @@ extension ProtocolAction {
     /// Reader-writer features: they must appear in both `readerFeatures` and `writerFeatures`.
     public static let readerWriterFeatures: Set<TableFeature> = [
         .columnMapping, .deletionVectors, .timestampNtz, .v2Checkpoint, .catalogManaged, .vacuumProtocolCheck,
-        .typeWidening, .typeWideningPreview, .variantType, .variantTypePreview, .variantShreddingPreview,
+        .typeWidening, .typeWideningPreview, .variantType, .variantTypePreview, .variantShreddingPreview, .variantShredding,
     ]
 
     /// The writer features a legacy writer version (1–6) implies.

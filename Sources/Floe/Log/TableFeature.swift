@@ -64,15 +64,19 @@ public struct TableFeature: RawRepresentable, Hashable, Sendable, ExpressibleByS
     public static let variantTypePreview: TableFeature = "variantType-preview"
     /// Shredded variants, preview name (reader and writer).
     public static let variantShreddingPreview: TableFeature = "variantShredding-preview"
+    /// Shredded variants (reader and writer).
+    public static let variantShredding: TableFeature = "variantShredding"
 
     /// Reader features Floe accepts when loading a snapshot.
     ///
-    /// Loading the log is correct for all of them; the data-reading layer must honour the ones that
-    /// change how data files are read (column mapping, deletion vectors, type widening, variants).
-    /// `catalogManaged` is not supported: such tables need a catalog client.
+    /// Loading the log is correct for all of them, and scans honour those that change how data
+    /// files are read: column mapping (names and field ids), deletion vectors, type widening,
+    /// `timestamp_ntz`, variants (read unshredded, as `metadata`/`value` binary structs). Scans of
+    /// tables with `variantShredding`/`variantShredding-preview` are refused (see ``Scan``), their
+    /// logs stay readable. `catalogManaged` is not supported: such tables need a catalog client.
     public static let supportedReaderFeatures: Set<TableFeature> = [
         .columnMapping, .deletionVectors, .timestampNtz, .v2Checkpoint, .vacuumProtocolCheck,
-        .typeWidening, .typeWideningPreview, .variantType, .variantTypePreview, .variantShreddingPreview,
+        .typeWidening, .typeWideningPreview, .variantType, .variantTypePreview, .variantShreddingPreview, .variantShredding,
     ]
 
     /// Writer features Floe's transactions know how to honour.

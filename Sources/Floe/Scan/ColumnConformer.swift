@@ -10,6 +10,9 @@ enum ColumnConformer {
         guard let column, let fileField else { return Column.nulls(type, count: count) }
         switch (type, fileField.dataType) {
         case (.struct, .struct(let fileChildren)):
+            if target.isVariant, fileChildren.contains(where: { $0.name == "typed_value" }) {
+                throw DeltaError(.unsupportedFeature, "column '\(path)' holds shredded variants (typed_value) in a data file; Floe reads only unshredded variants (variantShredding is not supported)")
+            }
             var children: [Column] = []
             for child in target.children {
                 let i = index(of: child, in: fileChildren)

@@ -36,6 +36,7 @@ public struct Scan: Sendable {
     init(snapshot: Snapshot, storage: any LogStorage, columns: [String]?, predicate: Condition?) throws {
         self.snapshot = snapshot
         self.storage = storage
+        try Scan.validateDataReadable(snapshot)
         let mode = snapshot.columnMappingMode
         let tableSchema = try snapshot.schema.arrowSchema()
         self.tableSchema = tableSchema
@@ -65,6 +66,18 @@ public struct Scan: Sendable {
             if !needed.contains(top) { needed.append(top) }
         }
         self.readColumns = needed
+    }
+
+    /// Reader features whose data files Floe cannot decode: the log of such a table loads (its
+    /// snapshot, history and files are available), but scanning its rows is refused.
+    static let unreadableDataFeatures: [TableFeature] = [.variantShreddingPreview, .variantShredding]
+
+    /// Refuses a scan of a table whose data files need a reader feature Floe does not implement.
+    static func validateDataReadable(_ snapshot: Snapshot) throws {
+        let features = snapshot.protocol.readerFeatures ?? []
+        if let feature = unreadableDataFeatures.first(where: { features.contains($0) }) {
+            throw DeltaError(.unsupportedFeature, "table \(snapshot.tableRoot) requires the reader feature \(feature.rawValue) (shredded variant columns), which Floe cannot read; unshredded variants (variantType) are read as metadata/value binary structs")
+        }
     }
 
     /// The data files the scan will read, after partition pruning and statistics skipping.
@@ -190,13 +203,16 @@ struct FileBatches {
     var rowGroups: ParquetFileReader.BatchIterator
     let fileColumns: [String: (Field, Int)]
     let physicalNames: [String]
+    /// The rows of the file that are deleted, by position in the file.
+    let deletionVector: DeletionVector?
+    /// Rows of the file read so far: the position of the next row group's first row.
     var rowsRead = 0
 
     init(scan: Scan, file: ScanFile) throws {
         self.scan = scan
         self.file = file
-        if file.add.deletionVector != nil {
-            throw DeltaError(.unsupportedFeature, "data file '\(file.add.path)' has a deletion vector; reading deletion vectors is not supported yet")
+        self.deletionVector = try file.add.deletionVector.map {
+            try DeletionVector.load($0, storage: scan.storage, dataFile: file.add.path)
         }
         let reader = try DataFileSource.open(file.add.decodedPath, in: scan.storage)
         self.reader = reader
@@ -224,13 +240,22 @@ struct FileBatches {
         do { raw = try rowGroups.next() } catch let e as ParquetError {
             throw DeltaError(.corruptData, "data file '\(file.add.path)': \(e.message)", underlying: e)
         }
-        guard let raw else {
-            if let n = file.statistics?.numRecords, rowsRead != Int(n), file.add.deletionVector == nil {
+        guard var raw else {
+            if let n = file.statistics?.numRecords, rowsRead != Int(n) {
                 throw DeltaError(.corruptData, "data file '\(file.add.path)' holds \(rowsRead) rows but its statistics say \(n)")
+            }
+            if let last = deletionVector?.maxRowIndex, last >= Int64(rowsRead) {
+                throw DeltaError(.corruptData, "the deletion vector of data file '\(file.add.path)' deletes row \(last), but the file holds \(rowsRead) rows")
             }
             return nil
         }
+        // Row indexes of deletion vectors count every row of the file, across row groups, so
+        // every row group is read (none skipped) and positions are taken before filtering.
+        let firstRow = Int64(rowsRead)
         rowsRead += raw.count
+        if let deletionVector, let keep = deletionVector.keepMask(start: firstRow, count: raw.count) {
+            raw = raw.filter(keep)
+        }
         var fields: [Field] = []
         var columns: [Column] = []
         for name in scan.readColumns {
@@ -239,8 +264,12 @@ struct FileBatches {
                 columns.append(try Column.constant(value, type: field.dataType, count: raw.count))
             } else if let target = scan.physicalFields[name] {
                 let source = fileColumns[name]
-                columns.append(try ColumnConformer.conform(source.map { raw.columns[$0.1] }, fileField: source?.0, to: target,
-                                                           count: raw.count, path: name))
+                do {
+                    columns.append(try ColumnConformer.conform(source.map { raw.columns[$0.1] }, fileField: source?.0, to: target,
+                                                               count: raw.count, path: name))
+                } catch let e as DeltaError {
+                    throw DeltaError(e.code, "data file '\(file.add.path)': \(e.message)", underlying: e.underlying)
+                }
             } else {
                 columns.append(Column.nulls(field.dataType, count: raw.count))
             }

@@ -3,8 +3,9 @@ import FloeColumnar
 extension DeltaType {
     /// The Arrow type Floe uses in memory for this Delta type: `timestamp` is
     /// `timestamp[µs, UTC]`, `timestamp_ntz` is `timestamp[µs]`, `date` is `date32`, arrays are
-    /// lists of `element`, maps are lists of `key_value` structs with a non-null key.
-    /// Throws ``DeltaError/Code/unsupportedFeature`` for `variant`.
+    /// lists of `element`, maps are lists of `key_value` structs with a non-null key, `variant` is
+    /// its unshredded Parquet form: a struct of non-null binary `metadata` and `value` (the
+    /// Variant binary encoding, undecoded).
     public func arrowType() throws -> DataType {
         switch self {
         case .string: return .string
@@ -22,7 +23,7 @@ extension DeltaType {
         case .timestampNtz: return .timestamp(.microsecond, timezone: nil)
         case .void: return .null
         case .variant:
-            throw DeltaError(.unsupportedFeature, "the variant type is not supported by Floe yet")
+            return .struct([Field("metadata", .binary, isNullable: false), Field("value", .binary, isNullable: false)])
         case .array(let a):
             return .list(Field("element", try a.elementType.arrowType(), isNullable: a.containsNull))
         case .map(let m):
@@ -98,6 +99,9 @@ struct PhysicalField: Sendable {
     let physicalName: String
     let fieldID: Int32?
     let children: [PhysicalField]
+    /// Whether the field is a `variant` (stored as a `metadata`/`value` group; shredded files
+    /// add `typed_value`).
+    let isVariant: Bool
 
     /// The physical layout of a Delta field under `mode`.
     init(_ field: StructField, mode: ColumnMappingMode) throws {
@@ -106,13 +110,15 @@ struct PhysicalField: Sendable {
         self.physicalName = field.physicalName(for: mode)
         self.fieldID = mode == .none ? nil : field.columnMappingID.map { Int32(truncatingIfNeeded: $0) }
         self.children = try PhysicalField.children(of: field.type, mode: mode)
+        self.isVariant = field.type == .variant
     }
 
-    private init(logical: Field, physicalName: String, fieldID: Int32?, children: [PhysicalField]) {
+    private init(logical: Field, physicalName: String, fieldID: Int32?, children: [PhysicalField], isVariant: Bool = false) {
         self.logical = logical
         self.physicalName = physicalName
         self.fieldID = fieldID
         self.children = children
+        self.isVariant = isVariant
     }
 
     private static func children(of type: DeltaType, mode: ColumnMappingMode) throws -> [PhysicalField] {
@@ -120,12 +126,17 @@ struct PhysicalField: Sendable {
         case .struct(let s): return try s.fields.map { try PhysicalField($0, mode: mode) }
         case .array(let a):
             let f = Field("element", try a.elementType.arrowType(), isNullable: a.containsNull)
-            return [PhysicalField(logical: f, physicalName: "element", fieldID: nil, children: try children(of: a.elementType, mode: mode))]
+            return [PhysicalField(logical: f, physicalName: "element", fieldID: nil, children: try children(of: a.elementType, mode: mode),
+                                  isVariant: a.elementType == .variant)]
         case .map(let m):
             let k = Field("key", try m.keyType.arrowType(), isNullable: false)
             let v = Field("value", try m.valueType.arrowType(), isNullable: m.valueContainsNull)
             return [PhysicalField(logical: k, physicalName: "key", fieldID: nil, children: try children(of: m.keyType, mode: mode)),
-                    PhysicalField(logical: v, physicalName: "value", fieldID: nil, children: try children(of: m.valueType, mode: mode))]
+                    PhysicalField(logical: v, physicalName: "value", fieldID: nil, children: try children(of: m.valueType, mode: mode),
+                                  isVariant: m.valueType == .variant)]
+        case .variant:
+            return [PhysicalField(logical: Field("metadata", .binary, isNullable: false), physicalName: "metadata", fieldID: nil, children: []),
+                    PhysicalField(logical: Field("value", .binary, isNullable: false), physicalName: "value", fieldID: nil, children: [])]
         default: return []
         }
     }

@@ -103,7 +103,8 @@ struct ColumnChunkReader {
             }
             let body = bytes.slice(bytesFrom: bodyStart, count: bodyLength)
             position = bodyStart + bodyLength
-            let page = PageDecoder(path: path, descriptor: descriptor, codec: codec, context: context)
+            var page = PageDecoder(path: path, descriptor: descriptor, codec: codec, context: context)
+            if descriptor.physicalType == .int96, case .timestamp(let unit, _) = arrowType { page.int96Unit = unit }
 
             switch header.type {
             case .dictionaryPage:

@@ -10,6 +10,8 @@ struct PageDecoder {
     let descriptor: ColumnDescriptor
     let codec: Codec
     let context: CodecContext
+    /// The unit INT96 timestamps are decoded to.
+    var int96Unit: TimeUnit = .nanosecond
 
     private func corrupt(_ message: String) -> ParquetError {
         ParquetError(.corrupt, "column '\(path)': \(message)")
@@ -58,7 +60,7 @@ struct PageDecoder {
                 return .fixed(out.finish(), width: 8, count: count)
             case .int96:
                 let out = BufferBuilder(capacity: min(count * 8, limit))
-                _ = try PlainDecoder.decodeInt96Timestamps(src, count: count, into: out)
+                _ = try PlainDecoder.decodeInt96Timestamps(src, count: count, into: out, unit: int96Unit)
                 return .fixed(out.finish(), width: 8, count: count)
             case .fixedLenByteArray:
                 let out = BufferBuilder(capacity: min(count * node.typeLength, limit))
@@ -147,7 +149,7 @@ struct PageDecoder {
             try bytes.withUnsafeBytes { src in
                 switch type {
                 case .boolean: _ = try PlainDecoder.decodeBooleans(src, count: count, into: acc.bits)
-                case .int96: _ = try PlainDecoder.decodeInt96Timestamps(src, count: count, into: acc.fixed)
+                case .int96: _ = try PlainDecoder.decodeInt96Timestamps(src, count: count, into: acc.fixed, unit: int96Unit)
                 case .byteArray: _ = try PlainDecoder.decodeByteArrays(src, count: count, offsets: acc.offsets, data: acc.data)
                 default: _ = try PlainDecoder.decodeFixedWidth(src, count: count, byteWidth: width, into: acc.fixed)
                 }

@@ -77,18 +77,23 @@ enum PlainDecoder {
     static let nanosecondsPerDay: Int64 = 86_400_000_000_000
 
     /// Appends `count` INT96 timestamps (8-byte little-endian nanoseconds of the day, then a
-    /// 4-byte little-endian Julian day) to `out` as `Int64` nanoseconds since the Unix epoch
-    /// (wrapping on overflow, as other readers do for out-of-range dates).
+    /// 4-byte little-endian Julian day) to `out` as `Int64` ticks of `unit` since the Unix epoch
+    /// (sub-unit nanoseconds of the day truncated; nanoseconds wrap on overflow, as other readers
+    /// do for dates outside 1677–2262, while microseconds hold every date).
     static func decodeInt96Timestamps(_ source: UnsafeRawBufferPointer, count: Int,
-                                      into out: BufferBuilder) throws -> Int {
+                                      into out: BufferBuilder, unit: TimeUnit = .nanosecond) throws -> Int {
         let byteCount = try checkedSize(count: count, byteWidth: 12, available: source.count, what: "INT96 values")
         guard byteCount > 0, let src = source.baseAddress else { return 0 }
+        let nanosPerTick = 1_000_000_000 / unit.ticksPerSecond
+        let ticksPerDay = 86_400 * unit.ticksPerSecond
         out.appendUninitialized(count * 8) { raw in
             guard let dst = raw.baseAddress else { return }
             for i in 0..<count {
                 let nanos = UInt64(littleEndian: src.loadUnaligned(fromByteOffset: i * 12, as: UInt64.self))
                 let day = UInt32(littleEndian: src.loadUnaligned(fromByteOffset: i * 12 + 8, as: UInt32.self))
-                let value = (Int64(day) &- julianDayOfUnixEpoch) &* nanosecondsPerDay &+ Int64(bitPattern: nanos)
+                let value = unit == .nanosecond
+                    ? (Int64(day) &- julianDayOfUnixEpoch) &* nanosecondsPerDay &+ Int64(bitPattern: nanos)
+                    : (Int64(day) &- julianDayOfUnixEpoch) &* ticksPerDay &+ Int64(bitPattern: nanos / UInt64(nanosPerTick))
                 dst.storeBytes(of: value, toByteOffset: i * 8, as: Int64.self)
             }
         }

@@ -19,13 +19,14 @@ public final class ParquetFileReader: Sendable {
     let fileMetaData: FileMetaData
     private let label: String
 
-    /// Opens the file at `path`.
-    public convenience init(path: String) throws {
-        try self.init(source: FileByteSource(path: path), label: path)
+    /// Opens the file at `path`; INT96 timestamps are read in `int96Unit`.
+    public convenience init(path: String, int96Unit: TimeUnit = .nanosecond) throws {
+        try self.init(source: FileByteSource(path: path), label: path, int96Unit: int96Unit)
     }
 
-    /// Opens a file from any byte source; `label` names it in errors.
-    public init(source: any ByteSource, label: String = "parquet data") throws {
+    /// Opens a file from any byte source; `label` names it in errors. INT96 timestamps are read
+    /// as `timestamp[int96Unit]` (nanoseconds wrap outside 1677–2262; microseconds do not).
+    public init(source: any ByteSource, label: String = "parquet data", int96Unit: TimeUnit = .nanosecond) throws {
         self.source = source
         self.label = label
         let size = source.size
@@ -56,7 +57,7 @@ public final class ParquetFileReader: Sendable {
             throw ParquetError(.unsupported, "'\(label)': encrypted Parquet files are not supported")
         }
         let root = try SchemaNode.tree(from: meta.schema)
-        self.schema = try ParquetSchema(root: root)
+        self.schema = try ParquetSchema(root: root, int96Unit: int96Unit)
         self.fileMetaData = meta
         self.metadata = try ParquetMetadata(meta, schema: schema, label: label)
     }

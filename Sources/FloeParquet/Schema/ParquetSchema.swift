@@ -52,8 +52,11 @@ public struct ParquetSchema: Sendable {
     /// Derives leaf descriptors and the Arrow mapping from a schema tree.
     /// Throws ``ParquetError/Code-swift.struct/corrupt`` for malformed LIST/MAP structures and
     /// ``ParquetError/Code-swift.struct/unsupported`` for types Floe cannot represent.
-    public init(root: SchemaNode) throws {
+    /// `int96Unit` is the unit INT96 timestamps are read in (nanoseconds, as pyarrow, by default;
+    /// microseconds hold every INT96 date, nanoseconds only 1677–2262).
+    public init(root: SchemaNode, int96Unit: TimeUnit = .nanosecond) throws {
         var builder = Builder()
+        builder.int96Unit = int96Unit
         var fields: [Field] = []
         var nodes: [ReadNode] = []
         for child in root.children {
@@ -68,6 +71,7 @@ public struct ParquetSchema: Sendable {
     }
 
     private struct Builder {
+        var int96Unit: TimeUnit = .nanosecond
         var columns: [ColumnDescriptor] = []
 
         mutating func convert(_ node: SchemaNode, parentDefinition: Int, parentRepetition: Int, path: [String],
@@ -91,7 +95,7 @@ public struct ParquetSchema: Sendable {
             let metadata = idMetadata(node)
 
             if node.isLeaf {
-                let type = try ParquetSchema.arrowType(of: node, path: path)
+                let type = try ParquetSchema.arrowType(of: node, path: path, int96Unit: int96Unit)
                 let descriptor = ColumnDescriptor(index: columns.count, path: path, node: node,
                                                   maxDefinitionLevel: def, maxRepetitionLevel: parentRepetition)
                 columns.append(descriptor)
@@ -186,7 +190,7 @@ public struct ParquetSchema: Sendable {
     }
 
     /// The Arrow type of a leaf node's values.
-    static func arrowType(of node: SchemaNode, path: [String]) throws -> DataType {
+    static func arrowType(of node: SchemaNode, path: [String], int96Unit: TimeUnit = .nanosecond) throws -> DataType {
         let name = path.joined(separator: ".")
         // Checked first, even for a column read as nulls: its values are still decoded.
         if node.physicalType == .fixedLenByteArray && node.typeLength <= 0 {
@@ -215,7 +219,7 @@ public struct ParquetSchema: Sendable {
             default: return .int64
             }
         case .int96:
-            return .timestamp(.nanosecond, timezone: nil)
+            return .timestamp(int96Unit, timezone: nil)
         case .float:
             return .float32
         case .double:
