@@ -131,8 +131,8 @@ extension Table {
         func protect(_ uriPath: String, _ dv: DeletionVectorDescriptor?) {
             if let path = relativePath(ofLogPath: uriPath) { paths.insert(path) }
             guard let dv, dv.storageType != "i" else { return }
-            if let file = dv.filePath {
-                if let path = relativePath(ofLogPath: file) { paths.insert(path) }
+            if let file = try? dv.relativePath(in: storage) {
+                paths.insert(file)
             } else {
                 allDeletionVectors = true
             }

@@ -162,7 +162,7 @@ import FloeColumnar
         }
         let table = Table(path: dir)
         let dv = try #require(try table.snapshot().activeFiles.compactMap(\.deletionVector).first)
-        #expect(dv.filePath == "deletion_vector_61d16c75-6994-46b7-a15b-8b538852e50e.bin")
+        #expect(try dv.relativePath(in: LocalStorage(root: "/tmp")) == "deletion_vector_61d16c75-6994-46b7-a15b-8b538852e50e.bin")
         // An unreferenced deletion vector file, and everything made old.
         try Fixtures.write("x", to: dir + "/deletion_vector_00000000-0000-0000-0000-000000000000.bin")
         let old = Transaction.nowMillis() - 2 * Self.week

@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+import FloeColumnar
+@testable import Floe
+
+/// The README's Swift example, kept compiling and true.
+@Suite struct ReadmeExampleTests {
+    struct Event: Codable { var id: Int64; var kind: String?; var ts: Date }
+
+    @Test func tablesFromSwift() throws {
+        let dir = try Fixtures.scratchDirectory("readme")
+        defer { Fixtures.remove(dir) }
+        let table = Table(path: dir + "/events")
+        try table.create(schema: try StructType(ddl: "id long not null, kind string, ts timestamp"), partitionColumns: ["kind"])
+        let batch = try RecordBatch(encoding: [Event(id: 1, kind: "click", ts: Date())], schema: try table.snapshot().arrowSchema())
+        try table.append([batch])
+        var options = WriteOptions()
+        options.applicationTransaction = (appID: "ingest-1", version: 7)
+        try table.append([batch], options: options)
+        #expect(try table.append([batch], options: options).isSkipped)
+        let scan = try table.scan(columns: ["id", "ts"], where: try Condition(sql: "kind = 'click'"))
+        var batches = try scan.batches()
+        var rows = 0
+        while let b = try batches.next() { rows += b.count }
+        #expect(rows == 2)
+        #expect(try table.snapshot(version: 1).version == 1)
+        #expect(try table.history().map(\.version) == [2, 1, 0])
+    }
+}
