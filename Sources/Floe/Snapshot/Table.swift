@@ -17,6 +17,8 @@ public struct Table: Sendable {
     /// Reads Parquet checkpoints and sidecars; `nil` to replay JSON commits only (tables whose
     /// early commits were cleaned up then cannot be read).
     public let checkpointReader: (any CheckpointReader)?
+    /// Automatic checkpoints and log cleanup after commits, and the writer of ``checkpoint(now:)``.
+    public var logMaintenance = LogMaintenancePolicy()
 
     /// Creates a table over `storage`, reading Parquet checkpoints with `checkpointReader`
     /// (by default a ``ParquetCheckpointReader``).
