@@ -14,6 +14,11 @@ struct ValidityBuilder {
         if !valid { nullCount += 1 }
     }
 
+    mutating func appendNulls(_ n: Int) {
+        bits.append(repeating: false, count: n)
+        nullCount += n
+    }
+
     mutating func finish() -> (Buffer?, Int) {
         let buffer = bits.finish()
         let nulls = nullCount
@@ -45,6 +50,15 @@ final class StringColumnBuilder {
         count += 1
     }
 
+    /// Appends `n` nulls.
+    func appendNulls(_ n: Int) {
+        guard n > 0 else { return }
+        let end = Int32(truncatingIfNeeded: data.count)
+        _ = offsets.appendUninitialized(n * 4) { $0.initializeMemory(as: Int32.self, repeating: end) }
+        validity.appendNulls(n)
+        count += n
+    }
+
     func finish() throws -> Column {
         guard data.count <= Int(Int32.max) else {
             throw DeltaError(.invalidArgument, "a checkpoint column holds more than 2 GiB of text")
@@ -73,6 +87,14 @@ final class IntegerColumnBuilder<T: FixedWidthInteger & BitwiseCopyable> {
         count += 1
     }
 
+    /// Appends `n` nulls.
+    func appendNulls(_ n: Int) {
+        guard n > 0 else { return }
+        values.appendZeros(n * MemoryLayout<T>.size)
+        validity.appendNulls(n)
+        count += n
+    }
+
     func finish() -> Column {
         let (bits, nulls) = validity.finish()
         return Column(dataType: dataType, count: count, nullCount: nulls, validity: bits, buffers: [values.finish()])
@@ -89,6 +111,14 @@ final class BooleanColumnBuilder {
         values.append(value ?? false)
         validity.append(value != nil)
         count += 1
+    }
+
+    /// Appends `n` nulls.
+    func appendNulls(_ n: Int) {
+        guard n > 0 else { return }
+        values.append(repeating: false, count: n)
+        validity.appendNulls(n)
+        count += n
     }
 
     func finish() -> Column {
@@ -139,6 +169,15 @@ final class StringMapColumnBuilder {
         count += 1
     }
 
+    /// Appends `n` null maps.
+    func appendNulls(_ n: Int) {
+        guard n > 0 else { return }
+        let end = Int32(truncatingIfNeeded: entries)
+        _ = offsets.appendUninitialized(n * 4) { $0.initializeMemory(as: Int32.self, repeating: end) }
+        validity.appendNulls(n)
+        count += n
+    }
+
     private func appendEntry(_ key: String, _ value: String?) {
         keys.append(key)
         values.append(value)
@@ -172,6 +211,15 @@ final class StringListColumnBuilder {
         count += 1
     }
 
+    /// Appends `n` null lists.
+    func appendNulls(_ n: Int) {
+        guard n > 0 else { return }
+        let end = Int32(truncatingIfNeeded: elements.count)
+        _ = offsets.appendUninitialized(n * 4) { $0.initializeMemory(as: Int32.self, repeating: end) }
+        validity.appendNulls(n)
+        count += n
+    }
+
     func finish() throws -> Column {
         let (bits, nulls) = validity.finish()
         return Column(dataType: Self.dataType, count: count, nullCount: nulls, validity: bits,
@@ -187,6 +235,12 @@ struct StructColumnBuilder {
     mutating func append(present: Bool) {
         validity.append(present)
         count += 1
+    }
+
+    mutating func appendNulls(_ n: Int) {
+        guard n > 0 else { return }
+        validity.appendNulls(n)
+        count += n
     }
 
     mutating func finish(fields: [Field], children: [Column]) -> Column {

@@ -121,9 +121,11 @@ final class ParsedStatsEncoder {
         }
     }
 
-    func appendNull() {
-        stats.appendNull()
-        partitionValues?.appendNull()
+    func appendNulls(_ n: Int) {
+        for _ in 0..<n {
+            stats.appendNull()
+            partitionValues?.appendNull()
+        }
     }
 
     func finish() throws -> [(Field, Column)] {

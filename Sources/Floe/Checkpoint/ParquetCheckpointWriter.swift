@@ -122,13 +122,14 @@ final class DeletionVectorEncoder {
     private let cardinality = IntegerColumnBuilder<Int64>(.int64)
     private var present = StructColumnBuilder()
 
-    func appendNull() {
-        storageType.append(nil); path.append(nil); offset.append(nil); size.append(nil); cardinality.append(nil)
-        present.append(present: false)
+    func appendNulls(_ n: Int) {
+        storageType.appendNulls(n); path.appendNulls(n); offset.appendNulls(n); size.appendNulls(n)
+        cardinality.appendNulls(n)
+        present.appendNulls(n)
     }
 
     func append(_ dv: DeletionVectorDescriptor?) throws {
-        guard let dv else { return appendNull() }
+        guard let dv else { return appendNulls(1) }
         guard let sizeValue = Int32(exactly: dv.sizeInBytes), dv.offset.map({ Int32(exactly: $0) != nil }) ?? true else {
             throw DeltaError(.invalidArgument, "deletion vector \(dv.uniqueID) has a size or offset beyond the checkpoint schema's 32-bit integers")
         }
@@ -156,18 +157,27 @@ final class TxnEncoder {
     private let appID = StringColumnBuilder(), version = IntegerColumnBuilder<Int64>(.int64)
     private let lastUpdated = IntegerColumnBuilder<Int64>(.int64)
     private var present = StructColumnBuilder()
+    private var pendingNulls = 0
 
     func append(_ t: SetTransaction) {
+        flushNulls()
         appID.append(t.appID); version.append(t.version); lastUpdated.append(t.lastUpdated)
         present.append(present: true)
     }
 
-    func appendNull() {
-        appID.append(nil); version.append(nil); lastUpdated.append(nil)
-        present.append(present: false)
+    /// Records a row holding another action; nulls are appended in runs.
+    func appendNull() { pendingNulls += 1 }
+
+    private func flushNulls() {
+        let n = pendingNulls
+        guard n > 0 else { return }
+        pendingNulls = 0
+        appID.appendNulls(n); version.appendNulls(n); lastUpdated.appendNulls(n)
+        present.appendNulls(n)
     }
 
     func finish() throws -> ActionColumn {
+        flushNulls()
         let fields = [Field("appId", .string), Field("version", .int64), Field("lastUpdated", .int64)]
         let column = present.finish(fields: fields, children: [try appID.finish(), version.finish(), lastUpdated.finish()])
         return ActionColumn(field: Field("txn", column.dataType), column: column)
@@ -184,6 +194,7 @@ final class AddEncoder {
     private let parsed: ParsedStatsEncoder?
     private let partitionColumns: [String]
     private var present = StructColumnBuilder()
+    private var pendingNulls = 0
 
     init(capacity: Int, statsAsJSON: Bool, parsed: ParsedStatsLayout?, partitionColumns: [String]) {
         path = StringColumnBuilder(capacity: capacity)
@@ -195,6 +206,7 @@ final class AddEncoder {
     }
 
     func append(_ a: AddFile) throws {
+        flushNulls()
         path.append(a.path)
         partitionValues.append(a.partitionValues, order: partitionColumns)
         size.append(a.size)
@@ -210,16 +222,23 @@ final class AddEncoder {
         present.append(present: true)
     }
 
-    func appendNull() {
-        path.append(nil); partitionValues.append(nil, order: []); size.append(nil); modificationTime.append(nil)
-        dataChange.append(nil); stats?.append(nil); tags.append(nil)
-        deletionVector.appendNull()
-        baseRowID.append(nil); defaultRowCommitVersion.append(nil); clusteringProvider.append(nil)
-        parsed?.appendNull()
-        present.append(present: false)
+    /// Records a row holding another action; nulls are appended in runs.
+    func appendNull() { pendingNulls += 1 }
+
+    private func flushNulls() {
+        let n = pendingNulls
+        guard n > 0 else { return }
+        pendingNulls = 0
+        path.appendNulls(n); partitionValues.appendNulls(n); size.appendNulls(n); modificationTime.appendNulls(n)
+        dataChange.appendNulls(n); stats?.appendNulls(n); tags.appendNulls(n)
+        deletionVector.appendNulls(n)
+        baseRowID.appendNulls(n); defaultRowCommitVersion.appendNulls(n); clusteringProvider.appendNulls(n)
+        parsed?.appendNulls(n)
+        present.appendNulls(n)
     }
 
     func finish() throws -> ActionColumn {
+        flushNulls()
         var fields = [Field("path", .string), Field("partitionValues", StringMapColumnBuilder.dataType),
                       Field("size", .int64), Field("modificationTime", .int64), Field("dataChange", .boolean)]
         var children = [try path.finish(), try partitionValues.finish(), size.finish(), modificationTime.finish(),
@@ -251,10 +270,12 @@ final class RemoveEncoder {
     private let baseRowID = IntegerColumnBuilder<Int64>(.int64), defaultRowCommitVersion = IntegerColumnBuilder<Int64>(.int64)
     private let partitionColumns: [String]
     private var present = StructColumnBuilder()
+    private var pendingNulls = 0
 
     init(partitionColumns: [String]) { self.partitionColumns = partitionColumns }
 
     func append(_ r: RemoveFile) throws {
+        flushNulls()
         path.append(r.path)
         deletionTimestamp.append(r.deletionTimestamp)
         dataChange.append(r.dataChange)
@@ -267,15 +288,22 @@ final class RemoveEncoder {
         present.append(present: true)
     }
 
-    func appendNull() {
-        path.append(nil); deletionTimestamp.append(nil); dataChange.append(nil); extendedFileMetadata.append(nil)
-        partitionValues.append(nil, order: []); size.append(nil)
-        deletionVector.appendNull()
-        baseRowID.append(nil); defaultRowCommitVersion.append(nil)
-        present.append(present: false)
+    /// Records a row holding another action; nulls are appended in runs.
+    func appendNull() { pendingNulls += 1 }
+
+    private func flushNulls() {
+        let n = pendingNulls
+        guard n > 0 else { return }
+        pendingNulls = 0
+        path.appendNulls(n); deletionTimestamp.appendNulls(n); dataChange.appendNulls(n)
+        extendedFileMetadata.appendNulls(n); partitionValues.appendNulls(n); size.appendNulls(n)
+        deletionVector.appendNulls(n)
+        baseRowID.appendNulls(n); defaultRowCommitVersion.appendNulls(n)
+        present.appendNulls(n)
     }
 
     func finish() throws -> ActionColumn {
+        flushNulls()
         let fields = [Field("path", .string), Field("deletionTimestamp", .int64), Field("dataChange", .boolean),
                       Field("extendedFileMetadata", .boolean), Field("partitionValues", StringMapColumnBuilder.dataType),
                       Field("size", .int64), Field("deletionVector", .struct(DeletionVectorEncoder.fields)),
@@ -296,8 +324,10 @@ final class MetadataEncoder {
     private let schemaString = StringColumnBuilder(), partitionColumns = StringListColumnBuilder()
     private let configuration = StringMapColumnBuilder(), createdTime = IntegerColumnBuilder<Int64>(.int64)
     private var present = StructColumnBuilder()
+    private var pendingNulls = 0
 
     func append(_ m: Metadata) {
+        flushNulls()
         id.append(m.id); name.append(m.name); description.append(m.description)
         provider.append(m.format.provider); options.append(m.format.options); format.append(present: true)
         schemaString.append(m.schemaString.isEmpty ? nil : m.schemaString)
@@ -307,14 +337,22 @@ final class MetadataEncoder {
         present.append(present: true)
     }
 
-    func appendNull() {
-        id.append(nil); name.append(nil); description.append(nil)
-        provider.append(nil); options.append(nil); format.append(present: false)
-        schemaString.append(nil); partitionColumns.append(nil); configuration.append(nil); createdTime.append(nil)
-        present.append(present: false)
+    /// Records a row holding another action; nulls are appended in runs.
+    func appendNull() { pendingNulls += 1 }
+
+    private func flushNulls() {
+        let n = pendingNulls
+        guard n > 0 else { return }
+        pendingNulls = 0
+        id.appendNulls(n); name.appendNulls(n); description.appendNulls(n)
+        provider.appendNulls(n); options.appendNulls(n); format.appendNulls(n)
+        schemaString.appendNulls(n); partitionColumns.appendNulls(n); configuration.appendNulls(n)
+        createdTime.appendNulls(n)
+        present.appendNulls(n)
     }
 
     func finish() throws -> ActionColumn {
+        flushNulls()
         let formatFields = [Field("provider", .string), Field("options", StringMapColumnBuilder.dataType)]
         let formatColumn = format.finish(fields: formatFields, children: [try provider.finish(), try options.finish()])
         let fields = [Field("id", .string), Field("name", .string), Field("description", .string),
@@ -333,8 +371,10 @@ final class ProtocolEncoder {
     private let minReader = IntegerColumnBuilder<Int32>(.int32), minWriter = IntegerColumnBuilder<Int32>(.int32)
     private let readerFeatures = StringListColumnBuilder(), writerFeatures = StringListColumnBuilder()
     private var present = StructColumnBuilder()
+    private var pendingNulls = 0
 
     func append(_ p: ProtocolAction) throws {
+        flushNulls()
         guard let reader = Int32(exactly: p.minReaderVersion), let writer = Int32(exactly: p.minWriterVersion) else {
             throw DeltaError(.invalidArgument, "protocol versions (\(p.minReaderVersion), \(p.minWriterVersion)) do not fit the checkpoint schema")
         }
@@ -344,12 +384,19 @@ final class ProtocolEncoder {
         present.append(present: true)
     }
 
-    func appendNull() {
-        minReader.append(nil); minWriter.append(nil); readerFeatures.append(nil); writerFeatures.append(nil)
-        present.append(present: false)
+    /// Records a row holding another action; nulls are appended in runs.
+    func appendNull() { pendingNulls += 1 }
+
+    private func flushNulls() {
+        let n = pendingNulls
+        guard n > 0 else { return }
+        pendingNulls = 0
+        minReader.appendNulls(n); minWriter.appendNulls(n); readerFeatures.appendNulls(n); writerFeatures.appendNulls(n)
+        present.appendNulls(n)
     }
 
     func finish() throws -> ActionColumn {
+        flushNulls()
         let fields = [Field("minReaderVersion", .int32), Field("minWriterVersion", .int32),
                       Field("readerFeatures", StringListColumnBuilder.dataType),
                       Field("writerFeatures", StringListColumnBuilder.dataType)]
@@ -362,18 +409,27 @@ final class ProtocolEncoder {
 final class DomainEncoder {
     private let domain = StringColumnBuilder(), configuration = StringColumnBuilder(), removed = BooleanColumnBuilder()
     private var present = StructColumnBuilder()
+    private var pendingNulls = 0
 
     func append(_ d: DomainMetadata) {
+        flushNulls()
         domain.append(d.domain); configuration.append(d.configuration); removed.append(d.removed)
         present.append(present: true)
     }
 
-    func appendNull() {
-        domain.append(nil); configuration.append(nil); removed.append(nil)
-        present.append(present: false)
+    /// Records a row holding another action; nulls are appended in runs.
+    func appendNull() { pendingNulls += 1 }
+
+    private func flushNulls() {
+        let n = pendingNulls
+        guard n > 0 else { return }
+        pendingNulls = 0
+        domain.appendNulls(n); configuration.appendNulls(n); removed.appendNulls(n)
+        present.appendNulls(n)
     }
 
     func finish() throws -> ActionColumn {
+        flushNulls()
         let fields = [Field("domain", .string), Field("configuration", .string), Field("removed", .boolean)]
         let column = present.finish(fields: fields, children: [try domain.finish(), try configuration.finish(), removed.finish()])
         return ActionColumn(field: Field("domainMetadata", column.dataType), column: column)
