@@ -79,6 +79,8 @@ public struct ParquetCheckpointReader: CheckpointReader {
             throw DeltaError(.corruptLog, "checkpoint file \(label) is not a readable Parquet file: \(error.message)", underlying: error)
         } catch let error as DeltaError {
             throw DeltaError(error.code, "checkpoint file \(label): \(error.message)", underlying: error.underlying)
+        } catch {
+            throw DeltaError(.corruptLog, "checkpoint file \(label) could not be decoded: \(error)", underlying: error)
         }
     }
 
