@@ -127,6 +127,25 @@ struct CheckpointRoundTripTests {
         }
     }
 
+    @Test("statistics synthesized from stats_parsed write timestamp_ntz bounds without a zone")
+    func timestampNTZStats() throws {
+        let root = try Fixtures.scratchDirectory("ckpt-ntz")
+        defer { Fixtures.remove(root) }
+        let schema = StructType([StructField(name: "local", type: .timestampNtz), StructField(name: "utc", type: .timestamp)])
+        let table = Table(path: root)
+        let snapshot = try table.create(schema: schema, configuration: ["delta.checkpoint.writeStatsAsStruct": "true",
+                                                                        "delta.checkpoint.writeStatsAsJson": "false"],
+                                        options: TableCreationOptions(inCommitTimestamps: false))
+        let stats = #"{"numRecords":2,"minValues":{"local":"2024-01-02T03:04:05.678","utc":"2024-01-02T03:04:05.678Z"},"maxValues":{"local":"2024-01-03T00:00:00.000","utc":"2024-01-03T00:00:00.000Z"},"nullCount":{"local":0,"utc":0}}"#
+        let actions: [Action] = [.protocol(snapshot.protocol), .metadata(snapshot.metadata),
+                                 .add(AddFile(path: "a.parquet", size: 1, modificationTime: 1, dataChange: false, stats: stats))]
+        let bytes = try ParquetCheckpointWriter().checkpointFile(for: actions, of: snapshot)
+        let decoded = try ParquetCheckpointReader().actions(ofParquet: bytes, label: "ntz")
+        guard case .add(let add)? = decoded.last else { Issue.record("no add"); return }
+        let expected = #"{"numRecords":2,"minValues":{"local":"2024-01-02T03:04:05.678","utc":"2024-01-02T03:04:05.678Z"},"maxValues":{"local":"2024-01-03T00:00:00.000","utc":"2024-01-03T00:00:00.000Z"},"nullCount":{"local":0,"utc":0}}"#
+        #expect(add.stats == expected)
+    }
+
     /// JSON equality treating numbers by value (`-12.5` and `-12.50` are equal).
     static func numericallyEqual(_ a: JSONValue, _ b: JSONValue) -> Bool {
         switch (a, b) {
