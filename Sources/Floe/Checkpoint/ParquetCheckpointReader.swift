@@ -64,6 +64,7 @@ public struct ParquetCheckpointReader: CheckpointReader {
             let reader = try ParquetFileReader(source: MemoryByteSource(bytes: bytes), label: label)
             let projection = Self.projection(of: reader.arrowSchema)
             if projection.isEmpty { return }
+            let ntzColumns = projection.contains("add.stats_parsed") ? try Self.timestampNTZColumns(in: reader) : []
             var batches = try reader.batches(columns: projection, parallelism: parallelism)
             var rowBase = 0
             while let batch = try batches.next() {
@@ -71,7 +72,7 @@ public struct ParquetCheckpointReader: CheckpointReader {
                 for (field, column) in zip(batch.schema.fields, batch.columns) {
                     columns[field.name] = CheckpointColumn(name: field.name, column: column)
                 }
-                let decoder = BatchDecoder(columns: columns)
+                let decoder = BatchDecoder(columns: columns, ntzColumns: ntzColumns)
                 try decoder.decode(rows: batch.count, rowBase: rowBase, into: &actions)
                 rowBase += batch.count
             }
@@ -79,6 +80,42 @@ public struct ParquetCheckpointReader: CheckpointReader {
             throw DeltaError(.corruptLog, "checkpoint file \(label) is not a readable Parquet file: \(error.message)", underlying: error)
         } catch let error as DeltaError {
             throw DeltaError(error.code, "checkpoint file \(label): \(error.message)", underlying: error.underlying)
+        } catch {
+            throw DeltaError(.corruptLog, "checkpoint file \(label) could not be decoded: \(error)", underlying: error)
+        }
+    }
+
+    /// The physical column paths of the `timestamp_ntz` columns of the table schema in the file's
+    /// `metaData` action (none when the file has no metadata, e.g. a sidecar), so that statistics
+    /// synthesized from `stats_parsed` write their bounds without a zone.
+    static func timestampNTZColumns(in reader: ParquetFileReader) throws -> Set<[String]> {
+        guard let field = reader.arrowSchema["metaData"], case .struct(let children) = field.dataType,
+              children.contains(where: { $0.name == "schemaString" }) else { return [] }
+        let wantsConfiguration = children.contains { $0.name == "configuration" }
+        let columns = ["metaData.schemaString"] + (wantsConfiguration ? ["metaData.configuration"] : [])
+        for batch in try reader.readAll(columns: columns) {
+            let schemaColumn = CheckpointColumn(name: "metaData.schemaString", column: batch.columns[0])
+            let configuration = wantsConfiguration ? CheckpointColumn(name: "metaData.configuration", column: batch.columns[1])
+                : .absent("metaData.configuration")
+            for row in 0..<batch.count {
+                guard let text = try schemaColumn.string(row), let schema = try? StructType(json: text) else { continue }
+                let modeName = try configuration.stringMap(row)?["delta.columnMapping.mode"]?.lowercased() ?? "none"
+                var paths = Set<[String]>()
+                collectNTZ(schema, mode: ColumnMappingMode(rawValue: modeName) ?? .none, prefix: [], into: &paths)
+                return paths
+            }
+        }
+        return []
+    }
+
+    static func collectNTZ(_ schema: StructType, mode: ColumnMappingMode, prefix: [String], into paths: inout Set<[String]>) {
+        for field in schema.fields {
+            let path = prefix + [field.physicalName(for: mode)]
+            switch field.type {
+            case .timestampNtz: paths.insert(path)
+            case .struct(let nested): collectNTZ(nested, mode: mode, prefix: path, into: &paths)
+            default: continue
+            }
         }
     }
 
@@ -116,11 +153,13 @@ public struct ParquetCheckpointReader: CheckpointReader {
 /// Decodes the rows of one projected batch into actions.
 struct BatchDecoder {
     let columns: [String: CheckpointColumn]
+    /// `timestamp_ntz` column paths for statistics synthesized from `stats_parsed`.
+    var ntzColumns: Set<[String]> = []
 
     func column(_ name: String) -> CheckpointColumn { columns[name] ?? .absent(name) }
 
     func decode(rows: Int, rowBase: Int, into actions: inout [Action]) throws {
-        let txn = TxnColumns(self), add = AddColumns(self), remove = RemoveColumns(self)
+        let txn = TxnColumns(self), add = AddColumns(self, ntzColumns: ntzColumns), remove = RemoveColumns(self)
         let metadata = MetadataColumns(self), proto = ProtocolColumns(self), domain = DomainColumns(self)
         let checkpointMetadata = CheckpointMetadataColumns(self), sidecar = SidecarColumns(self)
         let hasTxn = txn.appID.column != nil, hasAdd = add.path.column != nil, hasRemove = remove.path.column != nil
@@ -186,8 +225,10 @@ struct AddColumns {
     let path, partitionValues, size, modificationTime, dataChange, stats, statsParsed, tags: CheckpointColumn
     let baseRowID, defaultRowCommitVersion, clusteringProvider: CheckpointColumn
     let deletionVector: DeletionVectorColumns
+    let ntzColumns: Set<[String]>
 
-    init(_ d: BatchDecoder) {
+    init(_ d: BatchDecoder, ntzColumns: Set<[String]>) {
+        self.ntzColumns = ntzColumns
         path = d.column("add.path")
         partitionValues = d.column("add.partitionValues")
         size = d.column("add.size")
@@ -205,7 +246,7 @@ struct AddColumns {
     func decode(_ row: Int) throws -> AddFile {
         var statsText = try stats.string(row)
         if statsText == nil, let parsed = statsParsed.column, !parsed.isNull(at: row) {
-            statsText = StatsJSON.json(fromParsed: parsed, row: row)
+            statsText = StatsJSON.json(fromParsed: parsed, row: row, ntzColumns: ntzColumns)
         }
         return AddFile(path: try required(path.string(row), path),
                        partitionValues: try partitionValues.nullableStringMap(row) ?? [:],

@@ -7,30 +7,39 @@ import FloeColumnar
 /// fields omitted), integers and finite floating point numbers become JSON numbers, decimals
 /// plain decimal numbers, booleans `true`/`false`, strings JSON strings, dates `"YYYY-MM-DD"`, and
 /// timestamps `"YYYY-MM-DDTHH:MM:SS.mmmZ"` (UTC, truncated to milliseconds as the protocol's
-/// statistics are). Values JSON cannot hold exactly (NaN, infinities) and types statistics do not
+/// statistics are; `timestamp_ntz` columns, when known, without the `Z`). Values JSON cannot hold exactly (NaN, infinities) and types statistics do not
 /// use (binary, lists, maps) are omitted, which readers treat as "no statistic".
 enum StatsJSON {
     /// The statistics JSON for `row` of a `stats_parsed` struct column, or `nil` when it is null.
-    static func json(fromParsed column: Column, row: Int) -> String? {
+    ///
+    /// - Parameter ntzColumns: The (physical) column paths of `timestamp_ntz` columns, whose
+    ///   bounds are written without a zone (`YYYY-MM-DDTHH:MM:SS.mmm`).
+    static func json(fromParsed column: Column, row: Int, ntzColumns: Set<[String]> = []) -> String? {
         guard !column.isNull(at: row), case .struct(let fields) = column.dataType else { return nil }
         var writer = JSONWriter(capacity: 256)
-        writeObject(column, fields: fields, row: row, into: &writer)
+        writeObject(column, fields: fields, row: row, path: nil, ntzColumns: ntzColumns, into: &writer)
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    static func writeObject(_ column: Column, fields: [Field], row: Int, into writer: inout JSONWriter) {
+    /// Writes one struct value; `path` is the column path inside `minValues`/`maxValues` (`nil`
+    /// outside them).
+    static func writeObject(_ column: Column, fields: [Field], row: Int, path: [String]?, ntzColumns: Set<[String]>,
+                            into writer: inout JSONWriter) {
         writer.bytes.append(UInt8(ascii: "{"))
         var first = true
         for (field, child) in zip(fields, column.children) where !child.isNull(at: row) {
+            let childPath: [String]? = path.map { $0 + [field.name] }
+                ?? (field.name == "minValues" || field.name == "maxValues" ? [] : nil)
             if case .struct(let nested) = child.dataType {
                 if !first { writer.bytes.append(UInt8(ascii: ",")) }
                 first = false
                 writer.string(field.name)
                 writer.bytes.append(UInt8(ascii: ":"))
-                writeObject(child, fields: nested, row: row, into: &writer)
+                writeObject(child, fields: nested, row: row, path: childPath, ntzColumns: ntzColumns, into: &writer)
                 continue
             }
-            guard let value = scalarJSON(child, row: row) else { continue }
+            let isNTZ = childPath.map { ntzColumns.contains($0) } ?? false
+            guard let value = scalarJSON(child, row: row, withoutZone: isNTZ) else { continue }
             if !first { writer.bytes.append(UInt8(ascii: ",")) }
             first = false
             writer.string(field.name)
@@ -49,7 +58,7 @@ enum StatsJSON {
     }
 
     /// The JSON form of a non-null leaf value, or `nil` when it has none.
-    static func scalarJSON(_ column: Column, row: Int) -> Value? {
+    static func scalarJSON(_ column: Column, row: Int, withoutZone: Bool = false) -> Value? {
         let values = column.buffers.first
         switch column.dataType {
         case .boolean: return .raw(column.buffers[0].bit(at: row) ? "true" : "false")
@@ -76,7 +85,8 @@ enum StatsJSON {
             return .string(CivilTime.formatDate(days: Int64(days)))
         case .timestamp(let unit, _):
             guard let ticks = values?.value(at: row, as: Int64.self) else { return nil }
-            return .string(isoTimestamp(millis: millis(ticks, unit)))
+            let text = isoTimestamp(millis: millis(ticks, unit))
+            return .string(withoutZone ? String(text.dropLast()) : text)
         default: return nil
         }
     }

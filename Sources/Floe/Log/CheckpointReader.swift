@@ -1,9 +1,8 @@
 /// Reads the actions stored in Parquet checkpoint files and V2 checkpoint sidecars.
 ///
-/// The Delta log layer does not read Parquet itself; the Parquet-based implementation is supplied
-/// by the data layer and passed to ``Table``. Without one, Floe can still load tables whose
-/// latest checkpoint is a JSON V2 checkpoint without sidecars, or whose commits since version 0
-/// are all present.
+/// ``ParquetCheckpointReader`` is the implementation ``Table`` uses by default. Without a reader
+/// (`checkpointReader: nil`), Floe can still load tables whose latest checkpoint is a JSON V2
+/// checkpoint without sidecars, or whose commits since version 0 are all present.
 public protocol CheckpointReader: Sendable {
     /// Reads every action row of the given Parquet files, in order.
     ///

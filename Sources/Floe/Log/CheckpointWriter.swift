@@ -1,7 +1,8 @@
 /// Encodes checkpoint actions as a Parquet classic checkpoint file (`%020d.checkpoint.parquet`).
 ///
-/// Supplied by the Parquet-based data layer; ``Table/writeCheckpoint(of:using:now:)`` does the
-/// rest (choosing the actions, publishing the file, updating `_last_checkpoint`).
+/// ``ParquetCheckpointWriter`` is the implementation Floe uses by default (see
+/// ``LogMaintenancePolicy``); ``Table/writeCheckpoint(of:using:now:)`` does the rest (choosing the
+/// actions, publishing the file, updating `_last_checkpoint`).
 public protocol CheckpointWriter: Sendable {
     /// The bytes of a V1 checkpoint holding `actions` (one row per action, each action in its own
     /// struct column as the protocol's Checkpoint Schema describes) for `snapshot`'s table, whose

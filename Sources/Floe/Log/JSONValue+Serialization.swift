@@ -181,10 +181,15 @@ struct JSONObjectWriter {
         writer = nested.finish()
     }
 
-    /// Closes the object and returns the writer holding its text.
-    consuming func finish() -> JSONWriter {
+    /// Closes the object and returns the writer holding its text, leaving this writer empty.
+    ///
+    /// `mutating` rather than `consuming`: unoptimized builds copy a consumed value, which made the
+    /// buffer non-unique and every append copy it (quadratic time for large commits).
+    mutating func finish() -> JSONWriter {
         writer.bytes.append(UInt8(ascii: "}"))
-        return writer
+        var result = JSONWriter()
+        swap(&result, &writer)
+        return result
     }
 }
 

@@ -21,6 +21,8 @@ public struct Table: Sendable {
     public let checkpointReader: (any CheckpointReader)?
     /// The latest snapshot seen through this value (shared by its copies).
     let latestCache = SnapshotCache()
+    /// Automatic checkpoints and log cleanup after commits, and the writer of ``checkpoint(now:)``.
+    public var logMaintenance = LogMaintenancePolicy()
 
     /// Creates a table over `storage`, reading Parquet checkpoints with `checkpointReader`
     /// (by default a ``ParquetCheckpointReader``).

@@ -12,6 +12,10 @@ extension Transaction {
     /// max(now, previous commit's timestamp + 1) when In-Commit Timestamps are enabled), followed by
     /// protocol, metadata, txn, domain metadata, remove, add and cdc actions.
     ///
+    /// After the commit, automatic log maintenance runs as ``Table/logMaintenance`` says (a
+    /// checkpoint every `delta.checkpointInterval` versions, then log cleanup); its failures are
+    /// reported to the policy's observer and never fail the commit.
+    ///
     /// - Returns: `.committed(version:)`.
     /// - Throws: ``DeltaError/Code/conflict`` naming the conflict and the winning version;
     ///   ``DeltaError/Code/tableAlreadyExists`` when creating a table that exists;
@@ -38,6 +42,7 @@ extension Transaction {
             let contents = Action.commitFileContents(actions, partitionColumns: effectiveMetadata?.partitionColumns ?? [])
             switch try storage.writeIfAbsent(LogFile.commitPath(version), contents: contents) {
             case .written:
+                maintainLog(afterCommitting: version)
                 return .committed(version: version)
             case .alreadyExists:
                 break

@@ -14,22 +14,29 @@ enum TestPython {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 
-    /// Runs `script` with `arguments`; returns stdout, or `nil` (with stderr in `lastError`) when
-    /// the interpreter is missing or the script fails.
+    /// Runs `script` with `arguments`; returns stdout (or `nil` when the interpreter is missing or
+    /// the script fails) and stderr.
     static func run(_ script: String, _ arguments: [String] = []) -> (output: String?, error: String) {
         guard let executable else { return (nil, "no Python interpreter") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-c", script] + arguments
-        let output = Pipe(), errors = Pipe()
+        // Exit without interpreter teardown: deltalake's runtime threads occasionally abort there
+        // ("terminate called without an active exception") after the script has succeeded.
+        let exiting = script + "\nimport os as _os, sys as _sys\n_sys.stdout.flush()\n_os._exit(0)\n"
+        process.arguments = ["-c", exiting] + arguments
+        // stderr goes to a file so that a chatty script cannot block on a full pipe.
+        let errorPath = NSTemporaryDirectory() + "floe-python-\(UUID().uuidString).err"
+        guard FileManager.default.createFile(atPath: errorPath, contents: nil),
+              let errorHandle = FileHandle(forWritingAtPath: errorPath) else { return (nil, "cannot create \(errorPath)") }
+        defer { try? FileManager.default.removeItem(atPath: errorPath) }
+        let output = Pipe()
         process.standardOutput = output
-        process.standardError = errors
+        process.standardError = errorHandle
         do { try process.run() } catch { return (nil, "\(error)") }
-        // Read both pipes concurrently enough for test-sized outputs: stdout first, then stderr.
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let errorText = String(decoding: errorData, as: UTF8.self)
+        try? errorHandle.close()
+        let errorText = String(decoding: FileManager.default.contents(atPath: errorPath) ?? Data(), as: UTF8.self)
         guard process.terminationStatus == 0 else { return (nil, errorText) }
         return (String(decoding: data, as: UTF8.self), errorText)
     }
