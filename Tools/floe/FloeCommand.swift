@@ -23,7 +23,7 @@ struct FloeCommand: ParsableCommand {
           floe history events
         """,
         subcommands: [CreateCommand.self, AppendCommand.self, OverwriteCommand.self, ScanCommand.self,
-                      DescribeCommand.self, HistoryCommand.self, FilesCommand.self,
+                      DescribeCommand.self, HistoryCommand.self, FilesCommand.self, CheckpointCommand.self,
                       DemoCommand.self, ParquetCommand.self])
 
     static func main() {
