@@ -102,10 +102,13 @@ struct DemoCommand: ParsableCommand {
             Thread.sleep(forTimeInterval: 0.02)
         }
         for child in children { child.closeInput() }
+        let progress = ProgressLine()
+        progress.update("   waiting for the writers to commit their last rows…", force: true)
         let deadline = Date().addingTimeInterval(45)
         for child in children {
             try child.wait(until: deadline)
         }
+        progress.clear()
         snapshot = try table.update(snapshot)
         let final = try Self.aggregate(table, snapshot, writers: writers)
         let sent = children.reduce(Int64(0)) { $0 + Int64($1.sent) }
