@@ -44,10 +44,10 @@ enum SQLiteEncoding {
         case .date32:
             result.setText(Temporal.formatDate(days: Int64(values?.value(at: row, as: Int32.self) ?? 0)))
         case .timestamp(let unit, let zone):
-            result.setText(timestampText(values?.value(at: row, as: Int64.self) ?? 0, unit: unit, utc: zone != nil))
+            result.setText(ValueEncoding.timestamp(values?.value(at: row, as: Int64.self) ?? 0, unit, utc: zone != nil))
         case .list, .struct, .map:
             var text = ""
-            appendJSON(column.scalar(at: row), column.dataType, to: &text)
+            ValueEncoding.appendJSON(column.scalar(at: row), column.dataType, to: &text)
             result.setText(text)
         }
     }
@@ -58,101 +58,6 @@ enum SQLiteEncoding {
             // Both operands are exact doubles, so the quotient is correctly rounded.
             return Double(unscaled) / pow(10, Double(scale))
         }
-        return Double(decimalText(unscaled, scale: scale)) ?? Double(unscaled) / pow(10, Double(scale))
-    }
-
-    /// A decimal's text with exactly `scale` fraction digits.
-    static func decimalText(_ v: Int128, scale: Int) -> String {
-        let negative = v < 0
-        var digits = String(v.magnitude)
-        if scale > 0 {
-            if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
-        }
-        return (negative ? "-" : "") + digits
-    }
-
-    /// `YYYY-MM-DDTHH:MM:SS.ffffff` (+ `Z` when `utc`), microsecond precision (nanoseconds
-    /// truncated towards the past).
-    static func timestampText(_ ticks: Int64, unit: TimeUnit, utc: Bool) -> String {
-        let micros: Int64
-        switch unit {
-        case .second: micros = ticks.multipliedReportingOverflow(by: 1_000_000).overflow ? (ticks < 0 ? .min : .max) : ticks * 1_000_000
-        case .millisecond: micros = ticks.multipliedReportingOverflow(by: 1_000).overflow ? (ticks < 0 ? .min : .max) : ticks * 1_000
-        case .microsecond: micros = ticks
-        case .nanosecond: micros = ticks >= 0 ? ticks / 1_000 : -((-(ticks + 1)) / 1_000) - 1
-        }
-        return Temporal.formatTimestamp(micros: micros, utc: utc)
-    }
-
-    /// Appends the JSON text of `value` (of `type`) in the ndjson encoding.
-    static func appendJSON(_ value: Scalar, _ type: DataType, to out: inout String) {
-        switch (value, type) {
-        case (.null, _): out += "null"
-        case (.bool(let b), _): out += b ? "true" : "false"
-        case (.int(let v), .date32): out += "\"" + Temporal.formatDate(days: v) + "\""
-        case (.int(let v), .timestamp(let unit, let zone)): out += "\"" + timestampText(v, unit: unit, utc: zone != nil) + "\""
-        case (.int(let v), _): out += String(v)
-        case (.uint(let v), _): out += String(v)
-        case (.float(let d), _):
-            if d.isNaN { out += "\"NaN\"" } else if d.isInfinite { out += d > 0 ? "\"Infinity\"" : "\"-Infinity\"" }
-            else if case .float32 = type { out += "\(Float(d))" } else { out += "\(d)" }
-        case (.decimal(let v), .decimal(_, let scale)): out += "\"" + decimalText(v, scale: scale) + "\""
-        case (.decimal(let v), _): out += String(v)
-        case (.string(let s), _): appendString(s, to: &out)
-        case (.binary(let b), _): out += "\"" + Data(b).base64EncodedString() + "\""
-        case (.list(let items), .list(let element)):
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                appendJSON(item, element.dataType, to: &out)
-            }
-            out += "]"
-        case (.map(let entries), .map(let entry, _)):
-            let kv: [Field] = { if case .struct(let fields) = entry.dataType { return fields }; return [] }()
-            out += "["
-            for (i, e) in entries.enumerated() {
-                if i > 0 { out += "," }
-                out += "["
-                appendJSON(e.key, kv.first?.dataType ?? .null, to: &out)
-                out += ","
-                appendJSON(e.value, kv.count > 1 ? kv[1].dataType : .null, to: &out)
-                out += "]"
-            }
-            out += "]"
-        case (.structure(let items), .struct(let fields)):
-            out += "{"
-            for (i, (item, f)) in zip(items, fields).enumerated() {
-                if i > 0 { out += "," }
-                appendString(f.name, to: &out)
-                out += ":"
-                appendJSON(item, f.dataType, to: &out)
-            }
-            out += "}"
-        default:
-            out += "null"
-        }
-    }
-
-    /// Appends a JSON string literal.
-    static func appendString(_ s: String, to out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        out += "\""
+        return Double(ValueEncoding.decimal(unscaled, scale: scale)) ?? Double(unscaled) / pow(10, Double(scale))
     }
 }

@@ -121,16 +121,11 @@ enum StatsJSON {
             + CivilTime.pad(ms % 1000, 3) + "Z"
     }
 
-    /// The plain decimal text of `unscaled × 10^-scale`, e.g. `-5.67800`.
+    /// The plain decimal text of `unscaled × 10^-scale`, e.g. `-5.67800` (a negative scale appends zeros).
     static func decimalText(unscaled: Int128, scale: Int) -> String {
-        let negative = unscaled < 0
-        var digits = String(unscaled.magnitude)
-        guard scale > 0 else {
-            if scale < 0 { digits += String(repeating: "0", count: -scale) }
-            return (negative ? "-" : "") + digits
+        guard scale >= 0 else {
+            return ValueEncoding.decimal(unscaled, scale: 0) + String(repeating: "0", count: -scale)
         }
-        if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
-        let point = digits.index(digits.endIndex, offsetBy: -scale)
-        return (negative ? "-" : "") + digits[..<point] + "." + digits[point...]
+        return ValueEncoding.decimal(unscaled, scale: scale)
     }
 }

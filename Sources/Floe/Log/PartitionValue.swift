@@ -1,3 +1,5 @@
+import FloeColumnar
+
 /// A typed partition value, convertible to and from the string form stored in
 /// `add.partitionValues` (the protocol's "Partition Value Serialization").
 ///
@@ -120,29 +122,11 @@ public enum PartitionValue: Sendable, Hashable {
 
 /// Proleptic Gregorian calendar conversions in UTC, without Foundation (fast and locale-free).
 enum CivilTime {
-    /// Days since 1970-01-01 for a civil date (Howard Hinnant's algorithm).
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
+    /// Days since 1970-01-01 for a civil date.
+    static func days(year: Int64, month: Int64, day: Int64) -> Int64 { Temporal.days(year: year, month: month, day: day) }
 
     /// The civil date for days since 1970-01-01.
-    static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
+    static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) { Temporal.civil(days: days) }
 
     static func pad(_ v: Int64, _ width: Int) -> String {
         let s = String(v.magnitude)

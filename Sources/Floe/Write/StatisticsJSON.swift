@@ -77,7 +77,7 @@ enum StatisticsJSON {
             guard d.isFinite else { return nil }
             return .number(JSONNumber(d))
         case (.decimal(let v), .decimal(_, let scale)):
-            return .number(JSONNumber(literal: decimalText(v, scale: scale)))
+            return .number(JSONNumber(literal: ValueEncoding.decimal(v, scale: scale)))
         case (.string(let s), _):
             if s.count > 32 {
                 return isMax ? nil : .string(String(s.prefix(32)))
@@ -86,15 +86,5 @@ enum StatisticsJSON {
         case (.bool(let b), _): return .bool(b)
         default: return nil
         }
-    }
-
-    static func decimalText(_ v: Int128, scale: Int) -> String {
-        let negative = v < 0
-        var digits = String(negative ? (0 - v).magnitude : v.magnitude)
-        if scale > 0 {
-            if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
-        }
-        return (negative ? "-" : "") + digits
     }
 }

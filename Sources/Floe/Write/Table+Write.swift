@@ -271,7 +271,7 @@ struct DataFileWriter {
         case (.float(let d), .float): pv = .float(Float(d))
         case (.float(let d), .double): pv = .double(d)
         case (.bool(let b), _): pv = .boolean(b)
-        case (.decimal(let v), .decimal(_, let scale)): pv = .decimal(StatisticsJSON.decimalText(v, scale: scale))
+        case (.decimal(let v), .decimal(_, let scale)): pv = .decimal(ValueEncoding.decimal(v, scale: scale))
         case (.binary(let b), _): pv = .binary(b)
         default:
             throw DeltaError(.schemaMismatch, "partition column '\(column)' of type \(type) cannot hold \(value)")

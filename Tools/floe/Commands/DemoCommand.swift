@@ -239,7 +239,7 @@ struct DemoCommand: ParsableCommand {
                 if rows.count > limit { break outer }
                 rows.append(batch.schema.fields.enumerated().map { k, f in
                     let v = batch.columns[k].scalar(at: r)
-                    return v.isNull ? "NULL" : ValueFormatter.text(v, f.dataType)
+                    return v.isNull ? "NULL" : ValueEncoding.text(v, f.dataType)
                 })
             }
         }

@@ -89,18 +89,18 @@ struct OptimizeCommand: ParsableCommand {
             var o = "{\"partition\":{"
             o += c.partitionValues.keys.sorted().map { key in
                 var kv = ""
-                ValueFormatter.appendString(key, to: &kv)
+                ValueEncoding.appendString(key, to: &kv)
                 kv += ":"
-                if let value = c.partitionValues[key] ?? nil { ValueFormatter.appendString(value, to: &kv) } else { kv += "null" }
+                if let value = c.partitionValues[key] ?? nil { ValueEncoding.appendString(value, to: &kv) } else { kv += "null" }
                 return kv
             }.joined(separator: ",")
             o += "},\"removedFiles\":[" + c.removedFiles.map { path in
                 var p = ""
-                ValueFormatter.appendString(PathCoding.decodeURIPath(path), to: &p)
+                ValueEncoding.appendString(PathCoding.decodeURIPath(path), to: &p)
                 return p
             }.joined(separator: ",") + "]"
             o += ",\"addedFile\":"
-            ValueFormatter.appendString(PathCoding.decodeURIPath(c.addedFile), to: &o)
+            ValueEncoding.appendString(PathCoding.decodeURIPath(c.addedFile), to: &o)
             o += ",\"removedBytes\":\(c.removedBytes),\"addedBytes\":\(c.addedBytes),\"rows\":\(c.rows)}"
             return o
         }.joined(separator: ",") + "]}"

@@ -49,8 +49,8 @@ struct ParquetCommand: ParsableCommand {
             case .json:
                 let fields = reader.arrowSchema.fields.map { f -> String in
                     var s = "{"
-                    ValueFormatter.appendString("name", to: &s); s += ":"; ValueFormatter.appendString(f.name, to: &s)
-                    s += ","; ValueFormatter.appendString("type", to: &s); s += ":"; ValueFormatter.appendString("\(f.dataType)", to: &s)
+                    ValueEncoding.appendString("name", to: &s); s += ":"; ValueEncoding.appendString(f.name, to: &s)
+                    s += ","; ValueEncoding.appendString("type", to: &s); s += ":"; ValueEncoding.appendString("\(f.dataType)", to: &s)
                     s += ",\"nullable\":\(f.isNullable)"
                     if let id = f.fieldID { s += ",\"fieldId\":\(id)" }
                     return s + "}"
@@ -74,7 +74,7 @@ struct ParquetCommand: ParsableCommand {
             let types = Dictionary(reader.schema.columns.map { ($0.dottedPath, (try? $0.arrowType()) ?? .null) }, uniquingKeysWith: { a, _ in a })
             func stat(_ v: Scalar?, _ path: [String]) -> String {
                 guard let v else { return "null" }
-                return ValueFormatter.json(v, types[path.joined(separator: ".")] ?? .null)
+                return ValueEncoding.json(v, types[path.joined(separator: ".")] ?? .null)
             }
             switch format {
             case .text:
@@ -99,12 +99,12 @@ struct ParquetCommand: ParsableCommand {
                 }
             case .json:
                 var s = "{\"numRows\":\(m.numRows),\"version\":\(m.version),\"sizeInBytes\":\(reader.source.size),\"createdBy\":"
-                if let c = m.createdBy { ValueFormatter.appendString(c, to: &s) } else { s += "null" }
+                if let c = m.createdBy { ValueEncoding.appendString(c, to: &s) } else { s += "null" }
                 s += ",\"rowGroups\":["
                 s += m.rowGroups.map { rg in
                     "{\"numRows\":\(rg.numRows),\"totalByteSize\":\(rg.totalByteSize),\"columns\":[" + rg.columns.map { c in
                         var o = "{\"path\":"
-                        ValueFormatter.appendString(c.path.joined(separator: "."), to: &o)
+                        ValueEncoding.appendString(c.path.joined(separator: "."), to: &o)
                         o += ",\"physicalType\":\"\(c.physicalType.map(physicalName) ?? "UNKNOWN")\",\"codec\":\"\(c.codec)\""
                         o += ",\"encodings\":[" + c.encodings.map { "\"\($0)\"" }.joined(separator: ",") + "]"
                         o += ",\"numValues\":\(c.numValues),\"compressedSize\":\(c.compressedSize),\"uncompressedSize\":\(c.uncompressedSize)"

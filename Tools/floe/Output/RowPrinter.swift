@@ -26,9 +26,9 @@ final class RowPrinter {
                 var line = "{"
                 for (k, f) in batch.schema.fields.enumerated() {
                     if k > 0 { line += "," }
-                    ValueFormatter.appendString(f.name, to: &line)
+                    ValueEncoding.appendString(f.name, to: &line)
                     line += ":"
-                    ValueFormatter.appendJSON(batch.columns[k].scalar(at: r), f.dataType, to: &line)
+                    ValueEncoding.appendJSON(batch.columns[k].scalar(at: r), f.dataType, to: &line)
                 }
                 line += "}\n"
                 out.write(line)
@@ -42,7 +42,7 @@ final class RowPrinter {
                 let cells = batch.schema.fields.enumerated().map { k, f -> String in
                     let v = batch.columns[k].scalar(at: r)
                     if v.isNull { return "" }
-                    let text = ValueFormatter.text(v, f.dataType)
+                    let text = ValueEncoding.text(v, f.dataType)
                     return text.isEmpty ? "\"\"" : csvField(text)  // "" is the empty string, an empty cell null
                 }
                 out.write(cells.joined(separator: ",") + "\n")
@@ -51,7 +51,7 @@ final class RowPrinter {
             for r in 0..<batch.count {
                 tableRows.append(batch.schema.fields.enumerated().map { k, f in
                     let v = batch.columns[k].scalar(at: r)
-                    return v.isNull ? "NULL" : ValueFormatter.text(v, f.dataType)
+                    return v.isNull ? "NULL" : ValueEncoding.text(v, f.dataType)
                 })
                 if tableRows.count >= 10_000 { flushTable() }
             }

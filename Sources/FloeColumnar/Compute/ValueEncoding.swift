@@ -1,21 +1,21 @@
 import Foundation
-import FloeColumnar
 
-/// Renders values in the CLI's output encodings (Spec/CLI.md, "Value encoding").
+/// The text encodings of values used by the CLI, SQL results and statistics (Spec/CLI.md,
+/// "Value encoding"): one implementation for every output.
 ///
 /// ndjson: integers as numbers; floats as numbers with NaN/±inf as strings; decimals as strings
 /// with their scale; binary as base64; dates `YYYY-MM-DD`; timestamps
 /// `YYYY-MM-DDTHH:MM:SS.ffffffZ` (UTC, 6 digits; no `Z` for timestamp_ntz); structs as objects;
 /// arrays as arrays; maps as arrays of `[key, value]`; null as null.
-enum ValueFormatter {
+public enum ValueEncoding {
     /// JSON text of one value.
-    static func json(_ value: Scalar, _ type: DataType) -> String {
+    public static func json(_ value: Scalar, _ type: DataType) -> String {
         var out = ""
         appendJSON(value, type, to: &out)
         return out
     }
 
-    static func appendJSON(_ value: Scalar, _ type: DataType, to out: inout String) {
+    public static func appendJSON(_ value: Scalar, _ type: DataType, to out: inout String) {
         switch (value, type) {
         case (.null, _): out += "null"
         case (.bool(let b), _): out += b ? "true" : "false"
@@ -66,7 +66,7 @@ enum ValueFormatter {
     }
 
     /// A JSON string literal.
-    static func appendString(_ s: String, to out: inout String) {
+    public static func appendString(_ s: String, to out: inout String) {
         out += "\""
         for u in s.unicodeScalars {
             switch u {
@@ -83,7 +83,7 @@ enum ValueFormatter {
     }
 
     /// Plain text of one value for table and CSV output.
-    static func text(_ value: Scalar, _ type: DataType) -> String {
+    public static func text(_ value: Scalar, _ type: DataType) -> String {
         switch (value, type) {
         case (.null, _): return ""
         case (.string(let s), _): return s
@@ -102,7 +102,7 @@ enum ValueFormatter {
         }
     }
 
-    static func decimal(_ v: Int128, scale: Int) -> String {
+    public static func decimal(_ v: Int128, scale: Int) -> String {
         let negative = v < 0
         var digits = String(negative ? (0 - v).magnitude : v.magnitude)
         if scale > 0 {
@@ -113,42 +113,18 @@ enum ValueFormatter {
     }
 
     /// Days since the epoch as `YYYY-MM-DD` (proleptic Gregorian).
-    static func date(_ days: Int64) -> String {
-        let (y, m, d) = civil(fromDays: days)
-        return String(format: "%04d-%02d-%02d", y, m, d)
-    }
+    public static func date(_ days: Int64) -> String { Temporal.formatDate(days: days) }
 
-    static func timestamp(_ ticks: Int64, _ unit: TimeUnit, utc: Bool) -> String {
-        let perSecond = unit.ticksPerSecond
-        var seconds = ticks / perSecond
-        var fraction = ticks % perSecond
-        if fraction < 0 { fraction += perSecond; seconds -= 1 }
+    /// `YYYY-MM-DDTHH:MM:SS.ffffff` (+ `Z` when `utc`) at microsecond precision; finer ticks are
+    /// truncated towards the past, coarser ones that overflow microseconds saturate.
+    public static func timestamp(_ ticks: Int64, _ unit: TimeUnit, utc: Bool) -> String {
         let micros: Int64
         switch unit {
-        case .second: micros = 0
-        case .millisecond: micros = fraction * 1_000
-        case .microsecond: micros = fraction
-        case .nanosecond: micros = fraction / 1_000
+        case .second: micros = ticks.multipliedReportingOverflow(by: 1_000_000).overflow ? (ticks < 0 ? .min : .max) : ticks * 1_000_000
+        case .millisecond: micros = ticks.multipliedReportingOverflow(by: 1_000).overflow ? (ticks < 0 ? .min : .max) : ticks * 1_000
+        case .microsecond: micros = ticks
+        case .nanosecond: micros = ticks >= 0 ? ticks / 1_000 : -((-(ticks + 1)) / 1_000) - 1
         }
-        var days = seconds / 86_400
-        var secondOfDay = seconds % 86_400
-        if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
-        let (y, m, d) = civil(fromDays: days)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06d", y, m, d,
-                      Int(secondOfDay / 3600), Int(secondOfDay % 3600 / 60), Int(secondOfDay % 60), Int(micros)) + (utc ? "Z" : "")
-    }
-
-    /// Howard Hinnant's days-to-civil algorithm.
-    static func civil(fromDays z0: Int64) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (Int(m <= 2 ? y + 1 : y), Int(m), Int(d))
+        return Temporal.formatTimestamp(micros: micros, utc: utc)
     }
 }
