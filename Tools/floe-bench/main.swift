@@ -34,12 +34,11 @@ func emit(_ f: Figure) {
     if let data = try? JSONEncoder().encode(f), let s = String(data: data, encoding: .utf8) { print(s) }
 }
 
-func runChild(_ arguments: [String]) throws -> Figure {
+/// Runs a phase in a child process (`floe-bench` itself, or python) and decodes the `Figure`
+/// it prints as its last line.
+func runFigure(_ executable: URL, _ arguments: [String]) throws -> Figure {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath()
-    if !FileManager.default.isExecutableFile(atPath: p.executableURL!.path) {
-        p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    }
+    p.executableURL = executable
     p.arguments = arguments
     let pipe = Pipe()
     p.standardOutput = pipe
@@ -48,25 +47,17 @@ func runChild(_ arguments: [String]) throws -> Figure {
     p.waitUntilExit()
     guard p.terminationStatus == 0, let line = String(data: out, encoding: .utf8)?.split(separator: "\n").last,
           let f = try? JSONDecoder().decode(Figure.self, from: Data(line.utf8)) else {
-        throw BenchError("child \(arguments) failed (status \(p.terminationStatus))")
+        throw BenchError("\(executable.lastPathComponent) \(arguments) failed (status \(p.terminationStatus))")
     }
     return f
 }
 
+func runChild(_ arguments: [String]) throws -> Figure {
+    try runFigure(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(), arguments)
+}
+
 func runPython(_ python: String, _ arguments: [String]) throws -> Figure {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: python)
-    p.arguments = arguments
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    try p.run()
-    let out = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0, let line = String(data: out, encoding: .utf8)?.split(separator: "\n").last,
-          let f = try? JSONDecoder().decode(Figure.self, from: Data(line.utf8)) else {
-        throw BenchError("python \(arguments) failed (status \(p.terminationStatus))")
-    }
-    return f
+    try runFigure(URL(fileURLWithPath: python), arguments)
 }
 
 struct BenchError: Error, CustomStringConvertible {
