@@ -83,10 +83,12 @@ func parquetBenchmark(_ args: [String]) throws {
     say("Parquet benchmark: \(rows) rows of (id int64, user_id int64, revenue double, session string, ts timestamp[us, UTC]), ZSTD level 1, 1Mi-row row groups")
     let floePath = dir + "/floe.parquet"
     let fw = try runChild(["parquet-write", floePath, String(rows)])
+    let fw1 = try runChild(["parquet-write", floePath + ".1", String(rows), "1"])
     let fr1 = try runChild(["parquet-read", floePath, "1"])
     let fr2 = try runChild(["parquet-read", floePath, "2"])
     var rowsOut: [(String, String, String, String)] = [
-        ("Floe write", rate(rows, fw.seconds), mb(fw.bytes), mb(fw.peakRSS)),
+        ("Floe write (default, \(ParquetWriteOptions.defaultParallelism) thr)", rate(rows, fw.seconds), mb(fw.bytes), mb(fw.peakRSS)),
+        ("Floe write, 1 thread", rate(rows, fw1.seconds), mb(fw1.bytes), mb(fw1.peakRSS)),
         ("Floe read, 1 thread", rate(rows, fr1.seconds), mb(fr1.bytes), mb(fr1.peakRSS)),
         ("Floe read, 2 threads", rate(rows, fr2.seconds), mb(fr2.bytes), mb(fr2.peakRSS)),
     ]
@@ -104,7 +106,7 @@ func parquetBenchmark(_ args: [String]) throws {
             ("pyarrow reads Floe's file", rate(rows, cross.seconds), mb(cross.bytes), mb(cross.peakRSS)),
         ]
         ratios = [
-            String(format: "write: Floe %.2f s, pyarrow %.2f s -> Floe is %.2fx pyarrow's speed (target >= 1.00x)", fw.seconds, pw.seconds, pw.seconds / fw.seconds),
+            String(format: "write: Floe %.2f s (1 thread %.2f s), pyarrow %.2f s -> Floe is %.2fx pyarrow's speed, %.2fx on 1 thread (target >= 1.00x)", fw.seconds, fw1.seconds, pw.seconds, pw.seconds / fw.seconds, pw.seconds / fw1.seconds),
             String(format: "read 1 thread: Floe %.2f s, pyarrow %.2f s -> Floe takes %.2fx pyarrow's time (target <= 1.25x)", fr1.seconds, pr1.seconds, fr1.seconds / pr1.seconds),
             String(format: "read 2 threads: Floe %.2f s vs pyarrow 1 thread %.2f s -> %.2fx (target < 1.00x); pyarrow 2 threads %.2f s", fr2.seconds, pr1.seconds, fr2.seconds / pr1.seconds, pr2.seconds),
             String(format: "file size: Floe %@, pyarrow %@", mb(fw.bytes), mb(pw.bytes)),
@@ -149,8 +151,10 @@ func main() throws {
     case "parquet-write":
         guard args.count >= 3, let rows = Int(args[2]) else { throw BenchError("usage: parquet-write FILE ROWS") }
         let batches = try ParquetBenchmark.makeBatches(rows: rows)
+        var options = ParquetWriteOptions()
+        if args.count >= 4, let threads = Int(args[3]) { options.parallelism = threads }
         let start = now()
-        let summary = try ParquetFileWriter.write(batches, to: args[1])
+        let summary = try ParquetFileWriter.write(batches, to: args[1], options: options)
         let seconds = now() - start
         emit(Figure(seconds: seconds, bytes: summary.fileSize, peakRSS: peakRSSBytes()))
     case "parquet-read":

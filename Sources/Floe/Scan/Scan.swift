@@ -81,7 +81,10 @@ public struct Scan: Sendable {
     }
 
     /// The data files the scan will read, after partition pruning and statistics skipping.
-    public func files() throws -> [ScanFile] {
+    public func files() throws -> [ScanFile] { try files(of: snapshot.activeFiles) }
+
+    /// The files of `adds` the scan would read (pruned and skipped as ``files()`` does).
+    func files(of adds: [AddFile]) throws -> [ScanFile] {
         let partitionColumns = snapshot.partitionColumns
         var partitionTypes: [String: (DeltaType, DataType)] = [:]
         for c in partitionColumns {
@@ -93,7 +96,7 @@ public struct Scan: Sendable {
         let mode = snapshot.columnMappingMode
         let leafFields = snapshot.schema.fields.filter { !partitionColumns.contains($0.name) }.compactMap { physicalFields[$0.name] }
         var result: [ScanFile] = []
-        for add in snapshot.activeFiles {
+        for add in adds {
             var values: [String: Scalar] = [:]
             for c in partitionColumns {
                 guard let (deltaType, arrowType) = partitionTypes[c] else { continue }

@@ -1,10 +1,11 @@
+import Foundation
 import FloeColumnar
 
 /// How a ``ParquetFileWriter`` lays out and compresses a file.
 ///
 /// Defaults follow pyarrow's: ZSTD level 1 (Floe's default codec), dictionary encoding with a
 /// 1 MiB dictionary limit and fallback to PLAIN, 1 MiB data pages (v1), row groups of up to
-/// 1,048,576 rows, statistics for every column.
+/// 1,048,576 rows, statistics for every column, columns encoded on up to 4 threads.
 public struct ParquetWriteOptions: Sendable {
     /// A compression codec for data and dictionary pages.
     public enum Compression: Sendable, Hashable {
@@ -31,8 +32,11 @@ public struct ParquetWriteOptions: Sendable {
     public var maxStatisticsSize: Int = 4096
     /// Write data page v2 instead of v1.
     public var usesDataPageV2: Bool = false
-    /// Threads used to encode the columns of a row group.
-    public var parallelism: Int = 1
+    /// Threads used to encode the columns of a row group (default: the active processors, at most 4).
+    public var parallelism: Int = ParquetWriteOptions.defaultParallelism
+
+    /// The active processor count, capped at 4.
+    public static let defaultParallelism = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
     /// Extra key/value metadata stored in the footer.
     public var keyValueMetadata: [String: String] = [:]
     /// Fsync the file before it is renamed into place (crash safety); turn off only for scratch files.
