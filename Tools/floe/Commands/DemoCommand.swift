@@ -175,8 +175,14 @@ struct DemoCommand: ParsableCommand {
         let filtered = try table.scan(snapshot, columns: ["writer", "seq", "kind", "amount", "ts"],
                                       where: try Condition(sql: predicate, schema: try snapshot.arrowSchema()))
         say(indent(try Self.renderTable(filtered, limit: 5)))
-        say("   With SQL (joins, aggregates, GROUP BY), run:")
-        say("   floe sql \"SELECT writer, count(*) AS events, sum(amount) AS revenue FROM events GROUP BY writer ORDER BY writer\" --table events=\(shellQuote(absolute))")
+        say("")
+
+        // 7. SQL over the table, now and as of an earlier version, through SQLite virtual tables.
+        let sql = "SELECT n.writer, count(*) AS events, round(sum(n.amount), 2) AS revenue, "
+            + "(SELECT count(*) FROM old o WHERE o.writer = n.writer) AS events_at_v\(middle) "
+            + "FROM events n GROUP BY n.writer ORDER BY n.writer"
+        say("7. SQL, with time travel   floe sql \"\(sql)\" --table events=\(shellQuote(absolute)) --table old=\(shellQuote(absolute))@\(middle)")
+        say(indent(try Self.runSQL(executable: executable, sql: sql, tables: ["events=\(absolute)", "old=\(absolute)@\(middle)"])))
         say("")
 
         say(rule)
@@ -248,6 +254,26 @@ struct DemoCommand: ParsableCommand {
 
     func indent(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { "   " + $0 }.joined(separator: "\n")
+    }
+
+    /// Runs `floe sql` as a child process and returns its table output.
+    static func runSQL(executable: String, sql: String, tables: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["sql", sql] + tables.flatMap { ["--table", $0] }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        do { try process.run() } catch {
+            throw CLIError("cannot start \(executable): \(error.localizedDescription)")
+        }
+        let text = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CLIError("floe sql failed: \(String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        return String(decoding: text, as: UTF8.self).trimmingCharacters(in: .newlines)
     }
 
     /// This executable, to start writer processes.
