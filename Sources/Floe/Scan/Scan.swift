@@ -161,15 +161,6 @@ public struct Scan: Sendable {
         while let b = try it.next() { out.append(b) }
         return out
     }
-
-    /// Reads the batches of one file (every row group), already conformed, partition columns added
-    /// and filtered.
-    func read(_ file: ScanFile) throws -> [RecordBatch] {
-        var out: [RecordBatch] = []
-        var it = try FileBatches(scan: self, file: file)
-        while let b = try it.next() { out.append(b) }
-        return out
-    }
 }
 
 /// Iterates a scan's batches file by file, row group by row group.
