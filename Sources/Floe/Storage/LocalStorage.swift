@@ -106,8 +106,9 @@ public struct LocalStorage: LogStorage {
         return entries
     }
 
-    /// Reads a whole file; a missing file is ``DeltaError/Code/fileNotFound``.
-    public func read(_ path: String) throws -> [UInt8] {
+    /// Opens a file of the table read-only; a missing file is ``DeltaError/Code/fileNotFound``.
+    /// The caller closes the descriptor.
+    private func openForReading(_ path: String) throws -> (fd: Int32, absolute: String) {
         let absolute = try absolutePath(path)
         let fd = open(absolute, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -115,6 +116,12 @@ public struct LocalStorage: LogStorage {
             if code == ENOENT { throw DeltaError(.fileNotFound, "file \(absolute) does not exist") }
             throw Self.posixError(code, "cannot open \(absolute)")
         }
+        return (fd, absolute)
+    }
+
+    /// Reads a whole file; a missing file is ``DeltaError/Code/fileNotFound``.
+    public func read(_ path: String) throws -> [UInt8] {
+        let (fd, absolute) = try openForReading(path)
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw Self.posixError(errno, "cannot stat \(absolute)") }
@@ -138,13 +145,7 @@ public struct LocalStorage: LogStorage {
         guard offset >= 0, length >= 0 else {
             throw DeltaError(.invalidArgument, "invalid byte range offset \(offset) length \(length) for \(path)")
         }
-        let absolute = try absolutePath(path)
-        let fd = open(absolute, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            if code == ENOENT { throw DeltaError(.fileNotFound, "file \(absolute) does not exist") }
-            throw Self.posixError(code, "cannot open \(absolute)")
-        }
+        let (fd, absolute) = try openForReading(path)
         defer { close(fd) }
         var result = [UInt8](repeating: 0, count: length)
         var filled = 0
