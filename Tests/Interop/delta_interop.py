@@ -31,12 +31,14 @@ Steps ({"op": ...}):
     vacuum      {"retentionHours": 0}: DeltaTable.vacuum(retention, dry_run=False,
                 enforce_retention_duration=False); result {"ok", "deleted": [paths]}
     delete      {"predicate": SQL | null}: DeltaTable.delete(predicate)
+    pyarrowRead the latest version's rows through DeltaTable.to_pyarrow_table() (not DataFusion):
+                {"ok", "rows"}
     sleep       {"ms": N}
     touch       {"mtimes": {"<version>": millis}}: sets commit files' modification times
     dump        {"versions": [v, ...] | null (every version 0...latest), "timestamps": [millis, ...],
                  "history": true, "queries": [SQL condition, ...]}; "versions": "latest" reads the
                 latest only; "timestamps": "between" travels to 1 s before the first commit file's
-                modification time, the midpoints between consecutive commits' times and 1 s after
+                modification time, the midpoints between consecutive commits' times and 1 ms after
                 the last; result
                 {"ok", "latest", "history": [commitInfo dicts from DeltaTable.history(), newest
                  first], "versions": [reading], "timestamps": [{"timestamp", "version"} + reading
@@ -206,6 +208,14 @@ def read_rows(dt, digits, where=None):
     return engine, table.column_names, rows
 
 
+def read_rows_pyarrow(dt, digits):
+    """The rows through delta-rs's pyarrow dataset path (`to_pyarrow_table`), sorted."""
+    table = dt.to_pyarrow_table()
+    rows = [list(r) for r in zip(*[mpf.encode_column(table.column(i)) for i in range(table.num_columns)])]
+    rows.sort(key=canon)
+    return "pyarrow", table.column_names, rows
+
+
 def reading(root, dt, digits, queries=()):
     rec = {"version": dt.version()}
     engine, names, rows = read_rows(dt, digits)
@@ -261,7 +271,8 @@ EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 def between_commits(root, latest):
     """Times to travel to: 1 s before the first commit file's modification time, the midpoint
-    between each two consecutive commits' times, and 1 s after the last (milliseconds)."""
+    between each two consecutive commits' times, and 1 ms after the last (milliseconds; a later
+    step of the plan may commit again)."""
     times = []
     for v in range(latest + 1):
         path = os.path.join(root, "_delta_log", "%020d.json" % v)
@@ -269,7 +280,7 @@ def between_commits(root, latest):
             times.append(os.stat(path).st_mtime_ns // 1_000_000)
     if not times:
         return []
-    return [times[0] - 1000] + [(a + b) // 2 for a, b in zip(times, times[1:])] + [times[-1] + 1000]
+    return [times[0] - 1000] + [(a + b) // 2 for a, b in zip(times, times[1:])] + [times[-1] + 1]
 
 
 def dump(root, step, digits):
@@ -348,6 +359,9 @@ def run_step(root, step, digits):
     if op == "delete":
         metrics = dt.delete(step.get("predicate"))
         return {"ok": True, "version": DeltaTable(root).version(), "metrics": jsonable(metrics)}
+    if op == "pyarrowRead":
+        engine, names, rows = read_rows_pyarrow(dt, digits)
+        return {"ok": True, "rows": rows}
     if op == "sleep":
         time.sleep(step["ms"] / 1000)
         return {"ok": True}

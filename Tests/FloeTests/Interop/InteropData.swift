@@ -28,6 +28,26 @@ enum InteropData {
     static let partitionedEvolvedDDL = partitionedDDL + ", note string"
     static let partitionColumns = ["region", "day"]
 
+    /// Partitions of every partitionable kind but string and date (above): integer, boolean,
+    /// timestamp, decimal, timestamp_ntz; and column names that need quoting.
+    static let typedPartitionsDDL = "id long not null, n int, flag boolean, ts timestamp, dec decimal(6,2), ntz timestamp_ntz, `col with space` string, `ünï` long"
+    static let typedPartitionColumns = ["n", "flag", "ts", "dec", "ntz"]
+
+    /// Row `id` of the typed-partitions schema; decimals are negative only with `negative`.
+    static func typedPartitionsRow(_ id: Int, negative: Bool = false) -> JSONValue {
+        let nulls = id % 4 == 3
+        return .object([
+            "id": .int(Int64(id)),
+            "n": nulls ? .null : .int(Int64(id % 2 == 0 ? -5 : 7)),
+            "flag": nulls ? .null : .bool(id % 3 == 0),
+            "ts": nulls ? .null : .string(id % 2 == 0 ? "2024-01-01T10:11:12.345678Z" : "1999-12-31T23:59:59Z"),
+            "dec": nulls ? .null : .string(negative ? "-1.50" : (id % 2 == 0 ? "1.50" : "20.05")),
+            "ntz": nulls ? .null : .string(id % 2 == 0 ? "2024-01-01T10:00:00" : "2024-06-30T23:59:59.5"),
+            "col with space": .string("v \(id)"),
+            "ünï": .int(Int64(id * 3)),
+        ])
+    }
+
     static func schema(_ ddl: String) -> StructType {
         // The DDL above is fixed and valid; a parse failure is a test bug reported by the caller.
         (try? StructType(ddl: ddl)) ?? StructType([])
