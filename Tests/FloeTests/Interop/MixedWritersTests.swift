@@ -131,7 +131,12 @@ struct MixedWritersTests {
         let results = try DeltaInterop.run(table: root, [
             DeltaInterop.step("touch", ["mtimes": .object(mtimes)]),
             DeltaInterop.dump(versions: [], timestamps: [betweenICT, 2_500_000]),
+            // delta-rs 1.6.6 cannot write tables with the inCommitTimestamp writer feature.
+            DeltaInterop.write(schema, [.object(["id": .int(9)])]),
         ])
+        #expect(results[2]["ok"]?.boolValue == false && results[2]["error"]?.stringValue?.contains("InCommitTimestamp") == true,
+                "\(results[2].jsonText.prefix(300))")
+        #expect(try table.latestVersion() == 3)
         let stamps = results[1]["timestamps"]?.arrayValue ?? []
         #expect(stamps.count == 2)
         // Floe: between the in-commit timestamps of versions 1 and 2 is version 1; delta-rs: the
