@@ -22,9 +22,10 @@ Steps ({"op": ...}):
                 rows use the ndjson encoding of Spec/CLI.md (decimals as strings, binary as base64,
                 timestamps ISO-8601, maps as [[key, value], ...]) and are converted with the Arrow
                 types of the Delta schema. Result: {"ok", "version"} (the table version after it).
-    appends     {"schema", "batches": [[rows], ...], "ready": FILE, "go": FILE}: concurrent-writer
-                mode: writes FILE `ready`, waits (up to 60 s) for FILE `go`, then appends each batch
-                with its own write_deltalake call. Result: {"ok", "acknowledged": [indexes],
+    appends     {"schema", "batches": [[rows], ...], "ready": FILE, "go": FILE, "pauseMs": N}:
+                concurrent-writer mode: writes FILE `ready`, waits (up to 60 s) for FILE `go`, then
+                appends each batch with its own write_deltalake call, pausing up to N ms (random)
+                between two. Result: {"ok", "acknowledged": [indexes],
                 "failed": [{"index", "error"}]}.
     checkpoint  DeltaTable.create_checkpoint()
     compact     DeltaTable.optimize.compact(); result has the metrics
@@ -63,6 +64,7 @@ import datetime
 import decimal
 import json
 import os
+import random
 import re
 import sys
 import time
@@ -338,7 +340,10 @@ def run_step(root, step, digits):
                 return {"ok": False, "error": "no go signal within 60 s"}
             time.sleep(0.002)
         acknowledged, failed = [], []
+        rng = random.Random(7)
         for i, t in enumerate(tables):
+            if i and step.get("pauseMs"):
+                time.sleep(rng.uniform(0, step["pauseMs"]) / 1000)
             try:
                 write_deltalake(root, t, mode="append")
                 acknowledged.append(i)

@@ -17,6 +17,8 @@ struct FloeWritesDeltaReadsTests {
     static let allTypesQueries = [
         "id >= 10", "i < 0", "str = 'plain 0'", "day < DATE '2000-01-01'", "ts > TIMESTAMP '2024-01-01T00:00:00Z'",
         "ntz < TIMESTAMP '2000-01-01 00:00:00'", "dec > 0", "flag = true", "b IS NULL", "d IS NOT NULL",
+        // Microsecond values whose statistics are truncated to milliseconds.
+        "ts = TIMESTAMP '2024-03-10T12:34:56.789012Z'", "ntz >= TIMESTAMP '2024-03-10 12:34:56.789012'",
     ]
     static let partitionedQueries = [
         "region = 'us/east'", "region IS NULL", "day = DATE '2024-01-01'", "amount > 20", "id < 3 OR region = '100%'",

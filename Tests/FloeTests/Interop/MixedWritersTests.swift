@@ -34,7 +34,7 @@ struct MixedWritersTests {
         let python = Thread {
             let r = Result { try DeltaInterop.run(table: root, [
                 DeltaInterop.step("appends", ["schema": DeltaType.struct(schema).jsonValue, "batches": .array(deltaBatches),
-                                              "ready": .string(ready), "go": .string(go)]),
+                                              "ready": .string(ready), "go": .string(go), "pauseMs": .int(60)]),
             ]) }
             pythonResult.withLock { $0 = r }
         }
@@ -46,6 +46,12 @@ struct MixedWritersTests {
         #expect(FileManager.default.fileExists(atPath: ready), "the delta-rs writer did not start")
         _ = FileManager.default.createFile(atPath: go, contents: nil)
 
+        // Floe starts once delta-rs has committed its first append (its first write pays for
+        // setting up its runtime), so that the rest of both run at the same time.
+        let firstBy = Date().addingTimeInterval(60)
+        while (try? Table(path: root).latestVersion()) == 0 && Date() < firstBy && pythonResult.withLock({ $0 == nil }) {
+            Thread.sleep(forTimeInterval: 0.002)
+        }
         let floeErrors = InteropLocked<[String]>([])
         let group = DispatchGroup()
         for (w, name) in ["floe-a", "floe-b"].enumerated() {
@@ -54,6 +60,7 @@ struct MixedWritersTests {
                 for seq in 0..<perWriter {
                     do {
                         try table.append([try InteropData.batch(rows(writer: name, seq: seq, base: (w + 1) * 10_000), schema: schema)])
+                        Thread.sleep(forTimeInterval: Double.random(in: 0.005...0.03))
                     } catch {
                         floeErrors.withLock { $0.append("\(name) #\(seq): \(error)") }
                     }
@@ -96,8 +103,12 @@ struct MixedWritersTests {
         // One commit per append (the create is version 0), whichever writer won each version.
         let deltaCommitted = (0..<perWriter).filter { (counts["delta#\($0)"] ?? 0) > 0 }.count
         #expect(snapshot.version == Int64(2 * perWriter + deltaCommitted))
-        let operations = try table.history().compactMap(\.commitInfo?.engineInfo)
-        #expect(operations.filter { $0.hasPrefix("delta-rs") }.count == deltaCommitted)
+        let engines = try table.history().reversed().compactMap(\.commitInfo?.engineInfo).map { $0.hasPrefix("delta-rs") }
+        #expect(engines.filter { $0 }.count == deltaCommitted)
+        // How interleaved the two engines' commits are (1 switch: one ran after the other).
+        let switches = zip(engines, engines.dropFirst()).filter { $0 != $1 }.count
+        // Commits delta-rs had to retry because another writer took its version.
+        let deltaRetries = try table.history().compactMap { $0.commitInfo?.fields["operationMetrics"]?["num_retries"]?.int64Value }.reduce(0, +)
 
         // delta-rs reads the result as Floe does.
         let dump = try DeltaInterop.run(table: root, [DeltaInterop.dump(latestOnly: true, timestamps: [])])
@@ -105,7 +116,7 @@ struct MixedWritersTests {
         try check.compare(dump[0], table: table, label: "mixed writers")
         check.differences += DeltaInterop.historyDifferences(dump[0]["history"], try table.history(), label: "mixed writers")
         #expect(check.differences.isEmpty, "\(check.differences.joined(separator: "\n"))")
-        print("mixed writers: \(2 * perWriter) Floe appends, \(acknowledged.count) of \(perWriter) delta-rs appends acknowledged, latest version \(snapshot.version)")
+        print("mixed writers: \(2 * perWriter) Floe appends, \(acknowledged.count) of \(perWriter) delta-rs appends acknowledged, latest version \(snapshot.version), \(switches) switches between Floe and delta-rs commits (\(String(engines.map { $0 ? "D" : "F" }))), \(deltaRetries) delta-rs commit retries")
     }
 
     /// With in-commit timestamps, the protocol makes them the commit times for time travel. Floe
