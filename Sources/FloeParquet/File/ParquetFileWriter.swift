@@ -139,7 +139,8 @@ public final class ParquetFileWriter {
         guard leaves.count == writers.count else {
             throw ParquetError(.internalError, "shredding produced \(leaves.count) leaves for \(writers.count) columns")
         }
-        if options.parallelism > 1 && writers.count > 1 {
+        // Small batches encode faster on this thread than the hand-off to others costs.
+        if options.parallelism > 1 && writers.count > 1 && batch.count >= 4096 {
             let errors = ErrorSlot()
             let writers = UncheckedBox(self.writers)
             DispatchQueue.concurrentPerform(iterations: self.writers.count) { i in
