@@ -59,6 +59,11 @@ public struct Transaction: Sendable {
     /// The partitions whose contents this transaction read, if recorded.
     public internal(set) var readPredicate: ReadPredicate?
 
+    /// Storage paths of files this transaction wrote without syncing (its data files); the commit
+    /// makes them and their directories durable before it is published (see
+    /// ``LogStorage/writeIfAbsent(_:contents:afterMakingDurable:)``).
+    var unsyncedPaths: [String] = []
+
     /// A unique id for the transaction, recorded as `commitInfo.txnId`.
     public let id = UUID().uuidString.lowercased()
 

@@ -67,10 +67,15 @@ extension Table {
 
         let writer = DataFileWriter(table: self, snapshot: snapshot, schema: schema, options: options)
         var added: [AddFile] = []
+        var written: [String] = []
         for batch in conformed where batch.count > 0 {
-            added.append(contentsOf: try writer.write(batch))
+            for file in try writer.write(batch) {
+                added.append(file.add)
+                written.append(file.storagePath)
+            }
         }
         transaction.add(contentsOf: added)
+        transaction.unsyncedPaths += written
 
         var removed = 0
         if options.mode == .overwrite {
@@ -172,14 +177,21 @@ enum WriteConformer {
 
 /// Writes table-conformed batches as data files: one Parquet file per partition (and per
 /// ``WriteOptions/maxRowsPerFile`` rows) under Hive-style partition directories, each fully
-/// written and synced, described by an `add` action with partition values and statistics.
+/// written but not yet synced, described by an `add` action with partition values and statistics.
+/// The commit that adds them syncs them (and their directories) before it is published.
 struct DataFileWriter {
+    /// A written data file: its `add` action and its storage path (relative, not URI-encoded).
+    struct WrittenFile {
+        let add: AddFile
+        let storagePath: String
+    }
+
     let table: Table
     let snapshot: Snapshot
     let schema: StructType
     let options: WriteOptions
 
-    func write(_ batch: RecordBatch) throws -> [AddFile] {
+    func write(_ batch: RecordBatch) throws -> [WrittenFile] {
         let partitionColumns = snapshot.partitionColumns
         let dataFields = batch.schema.fields.filter { !partitionColumns.contains($0.name) }
         let indexed = Int(snapshot.properties["delta.dataSkippingNumIndexedCols"] ?? "") ?? 32
@@ -206,7 +218,7 @@ struct DataFileWriter {
                 groups[key, default: []].append(Int32(row))
             }
         }
-        var adds: [AddFile] = []
+        var adds: [WrittenFile] = []
         let dataBatch = partitionColumns.isEmpty ? batch : try batch.project(dataFields.map(\.name))
         for key in order {
             let rows = groups[key] ?? []
@@ -222,7 +234,7 @@ struct DataFileWriter {
         return adds
     }
 
-    private func writeFile(_ batch: RecordBatch, partition: [String: String?], fields: [Field], indexed: Int) throws -> AddFile {
+    private func writeFile(_ batch: RecordBatch, partition: [String: String?], fields: [Field], indexed: Int) throws -> WrittenFile {
         let directory = snapshot.partitionColumns.isEmpty ? "" : PathCoding.partitionDirectory(columns: snapshot.partitionColumns, values: partition)
         let codec: String
         switch options.parquet.compression {
@@ -246,13 +258,17 @@ struct DataFileWriter {
         }
         let summary: ParquetWriteSummary
         do {
-            summary = try ParquetFileWriter.write([batch], to: absolute, schema: Schema(fields), options: options.parquet)
+            // Synced by the commit, together with the commit file (see `Transaction.unsyncedPaths`).
+            var parquet = options.parquet
+            parquet.isDurable = false
+            summary = try ParquetFileWriter.write([batch], to: absolute, schema: Schema(fields), options: parquet)
         } catch let e as ParquetError {
             throw DeltaError(e.code == .schemaMismatch ? .constraintViolation : .io, "writing data file '\(relative)': \(e.message)", underlying: e)
         }
         let stats = StatisticsJSON.make(numRecords: batch.count, fields: fields, statistics: summary.statistics, indexedColumns: indexed)
-        return AddFile(path: PathCoding.encodeURIPath(relative), partitionValues: partition, size: Int64(summary.fileSize),
-                       modificationTime: Int64(Date().timeIntervalSince1970 * 1000), dataChange: true, stats: stats)
+        let add = AddFile(path: PathCoding.encodeURIPath(relative), partitionValues: partition, size: Int64(summary.fileSize),
+                          modificationTime: Int64(Date().timeIntervalSince1970 * 1000), dataChange: true, stats: stats)
+        return WrittenFile(add: add, storagePath: relative)
     }
 
     /// The log's string form of a partition value (nil for null).
