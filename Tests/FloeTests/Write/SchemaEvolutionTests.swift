@@ -143,6 +143,48 @@ struct SchemaEvolutionTests {
         #expect(performing: { try table.setProperties(["delta.columnMapping.maxColumnId": "100"]) }, throws: Self.deltaError(.invalidArgument, containing: "cannot be set"))
     }
 
+    @Test("id mode: data files carry field ids; renames read by id; nested merges get new ids")
+    func idModeAndNestedMerge() throws {
+        let dir = try Fixtures.scratchDirectory("cm-id")
+        defer { Fixtures.remove(dir) }
+        let table = Table(path: dir)
+        try table.create(schema: Self.nestedSchema, configuration: ["delta.columnMapping.mode": "id"])
+        #expect(try table.snapshot().columnMappingMode == .id)
+        try table.append([try Self.batch([1], p: "x")])
+        try table.renameColumn("info.b", to: "beta")
+        // A merge adding a nested field inside `info` assigns it the next id and a new physical name.
+        var options = WriteOptions()
+        options.mergesSchema = true
+        let nested: DataType = .struct([Field("a", .int32), Field("beta", .string), Field("c", .int64)])
+        let b = try RecordBatch(schema: Schema([Field("id", .int64, isNullable: false), Field("info", nested)]),
+                                columns: [try Column([.int(2)], type: .int64),
+                                          try Column([.structure([.int(20), .string("t"), .int(99)])], type: nested)])
+        try table.append([b], options: options)
+        let s = try table.snapshot()
+        guard case .struct(let info)? = s.schema.field(named: "info")?.type else {
+            Issue.record("info is not a struct")
+            return
+        }
+        #expect(info.fieldNames == ["a", "beta", "c"])
+        #expect(info.fields[2].columnMappingID == 6 && info.fields[2].physicalName?.hasPrefix("col-") == true)
+        #expect(s.properties["delta.columnMapping.maxColumnId"] == "6")
+        #expect(try Self.rows(table) == [
+            [.int(1), .structure([.int(10), .string("s1"), .null]), .string("x")],
+            [.int(2), .structure([.int(20), .string("t"), .int(99)]), .null],
+        ])
+        // Mode changes other than none → name are refused.
+        #expect(performing: { try table.setProperties(["delta.columnMapping.mode": "name"]) },
+                throws: Self.deltaError(.invalidArgument, containing: "from id to name"))
+        // A date partition column cannot widen to timestamp_ntz (its values would change form).
+        let dated = Table(path: dir + "-dated")
+        defer { Fixtures.remove(dir + "-dated") }
+        try dated.create(schema: StructType([StructField(name: "d", type: .date), StructField(name: "v", type: .integer)]),
+                         partitionColumns: ["d"], configuration: ["delta.enableTypeWidening": "true"])
+        #expect(performing: { try dated.changeColumnType("d", to: .timestampNtz) },
+                throws: Self.deltaError(.invalidArgument, containing: "partition column 'd'"))
+        try dated.changeColumnType("v", to: .long)
+    }
+
     @Test("rename and drop are refused without column mapping, naming how to enable it")
     func refusedWithoutMapping() throws {
         let dir = try Fixtures.scratchDirectory("cm-none")
