@@ -7,7 +7,8 @@ extension Transaction {
         return ColumnMappingMode(metadata: metadata, protocol: p)
     }
 
-    /// Renames the column at `path` (dot-separated for nested struct fields, e.g. `"address.city"`)
+    /// Renames the column at `path` (dot-separated for nested struct fields, e.g. `"address.city"`;
+    /// names holding dots in backquotes, e.g. `` "`a.b`.c" ``)
     /// to `newName`, as a metadata-only change: the column keeps its column-mapping id and physical
     /// name, so existing data files read under the new name. Renaming a partition column renames it
     /// in the partition columns too.
@@ -21,8 +22,9 @@ extension Transaction {
     public mutating func renameColumn(_ path: String, to newName: String) throws {
         let (metadata, schema) = try currentSchemaForChange(of: path, action: "rename")
         guard !newName.isEmpty else { throw DeltaError(.invalidArgument, "a column name cannot be empty") }
+        let components = try Self.components(of: path)
         var oldName = ""
-        let renamed = try schema.replacingField(at: Self.components(of: path), path: path) { field in
+        let renamed = try schema.replacingField(at: components, path: path) { field in
             oldName = field.name
             var field = field
             field.name = newName
@@ -35,12 +37,12 @@ extension Transaction {
         }
         var updated = metadata
         updated.schemaString = renamed.jsonString
-        if !path.contains(".") {
+        if components.count == 1 {
             updated.partitionColumns = metadata.partitionColumns.map { $0 == oldName ? newName : $0 }
         }
         try updateMetadata(updated)
         operationParameters["oldColumnPath"] = path
-        operationParameters["newColumnPath"] = (Self.components(of: path).dropLast() + [newName]).joined(separator: ".")
+        operationParameters["newColumnPath"] = (components.dropLast() + [newName]).joined(separator: ".")
     }
 
     /// Drops the column at `path` (dot-separated for nested struct fields), as a metadata-only
@@ -55,8 +57,8 @@ extension Transaction {
     ///   data column of the table or the last field of a struct.
     public mutating func dropColumn(_ path: String) throws {
         let (metadata, schema) = try currentSchemaForChange(of: path, action: "drop")
-        let components = Self.components(of: path)
-        if components.count == 1, let field = schema.field(caseInsensitive: path),
+        let components = try Self.components(of: path)
+        if components.count == 1, let field = schema.field(caseInsensitive: components[0]),
            metadata.partitionColumns.contains(field.name) {
             throw DeltaError(.invalidArgument, "cannot drop partition column '\(field.name)' of table \(table.root)")
         }
@@ -94,8 +96,8 @@ extension Transaction {
             throw DeltaError(.unsupportedFeature, "cannot change the type of column '\(path)': type widening is not enabled on table \(table.root); set delta.enableTypeWidening=true first (Table.setProperties or `floe alter TABLE set-property delta.enableTypeWidening=true`)")
         }
         let schema = try metadata.schema()
-        let components = Self.components(of: path)
-        let isPartition = components.count == 1 && schema.field(caseInsensitive: path).map { metadata.partitionColumns.contains($0.name) } == true
+        let components = try Self.components(of: path)
+        let isPartition = components.count == 1 && schema.field(caseInsensitive: components[0]).map { metadata.partitionColumns.contains($0.name) } == true
         let changed = try schema.replacingField(at: components, path: path) { field in
             let from = field.type
             guard from.isPrimitive && type.isPrimitive else {
@@ -199,8 +201,36 @@ extension Transaction {
         return (metadata, try metadata.schema())
     }
 
-    static func components(of path: String) -> [String] {
-        path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    /// The field names of a column path: dot-separated, with names holding dots or backquotes
+    /// quoted in backquotes (a doubled backquote inside quotes is one backquote), e.g.
+    /// `` `a.b`.c `` → `["a.b", "c"]`.
+    ///
+    /// - Throws: ``DeltaError/Code/invalidArgument`` for an unterminated quote or an empty name.
+    static func components(of path: String) throws -> [String] {
+        var result: [String] = []
+        var current = ""
+        var quoted = false
+        var chars = Array(path)[...]
+        while let c = chars.popFirst() {
+            if quoted {
+                if c == "`" {
+                    if chars.first == "`" { chars.removeFirst(); current.append("`") } else { quoted = false }
+                } else {
+                    current.append(c)
+                }
+            } else if c == "`" {
+                quoted = true
+            } else if c == "." {
+                result.append(current)
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        guard !quoted else { throw DeltaError(.invalidArgument, "unterminated backquote in column path '\(path)'") }
+        result.append(current)
+        guard !result.contains(where: \.isEmpty) else { throw DeltaError(.invalidArgument, "invalid column path '\(path)'") }
+        return result
     }
 }
 

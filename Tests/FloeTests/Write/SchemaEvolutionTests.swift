@@ -185,6 +185,29 @@ struct SchemaEvolutionTests {
         try dated.changeColumnType("v", to: .long)
     }
 
+    @Test("column paths: backquoted names with dots and spaces; bad paths are refused")
+    func quotedPaths() throws {
+        #expect(try Transaction.components(of: "`a b.c`.d") == ["a b.c", "d"])
+        #expect(try Transaction.components(of: "`x``y`") == ["x`y"])
+        #expect(throws: DeltaError.self) { try Transaction.components(of: "`open") }
+        #expect(throws: DeltaError.self) { try Transaction.components(of: "a..b") }
+        let dir = try Fixtures.scratchDirectory("cm-quoted")
+        defer { Fixtures.remove(dir) }
+        let table = Table(path: dir)
+        let inner = StructType([StructField(name: "x.y", type: .integer), StructField(name: "z", type: .integer)])
+        try table.create(schema: StructType([StructField(name: "a b.c", type: .struct(inner)), StructField(name: "k", type: .long)]),
+                         configuration: ["delta.columnMapping.mode": "name"])
+        let type: DataType = .struct([Field("x.y", .int32), Field("z", .int32)])
+        try table.append([try RecordBatch(schema: Schema([Field("a b.c", type), Field("k", .int64)]),
+                                          columns: [try Column([.structure([.int(1), .int(2)])], type: type), try Column([.int(3)], type: .int64)])])
+        try table.renameColumn("`a b.c`.`x.y`", to: "first")
+        try table.dropColumn("`a b.c`.z")
+        try table.renameColumn("`a b.c`", to: "s")
+        #expect(try table.snapshot().schema.fieldNames == ["s", "k"])
+        #expect(try Self.rows(table) == [[.structure([.int(1)]), .int(3)]])
+        #expect(try table.history().first?.commitInfo?.operationParameters?["oldColumnPath"] == "`a b.c`")
+    }
+
     @Test("rename and drop are refused without column mapping, naming how to enable it")
     func refusedWithoutMapping() throws {
         let dir = try Fixtures.scratchDirectory("cm-none")
