@@ -244,8 +244,11 @@ extension StructType {
     /// exactly, else ignoring case) replaced by `transform`'s result, or removed when it returns
     /// `nil`.
     ///
-    /// - Throws: ``DeltaError/Code/invalidArgument`` when the path does not name a field, goes
-    ///   through a non-struct column, or would leave a struct without fields.
+    /// Paths continue through arrays with `element` and through maps with `key` or `value`
+    /// (`items.element.price`, as Spark writes them).
+    ///
+    /// - Throws: ``DeltaError/Code/invalidArgument`` when the path does not name a struct field,
+    ///   goes through a primitive column, or would leave a struct without fields.
     func replacingField(at components: [String], path: String, _ transform: (StructField) throws -> StructField?) throws -> StructType {
         guard let first = components.first, !first.isEmpty else {
             throw DeltaError(.invalidArgument, "invalid column path '\(path)'")
@@ -265,10 +268,36 @@ extension StructType {
             }
             return result
         }
-        guard case .struct(let nested) = fields[index].type else {
-            throw DeltaError(.invalidArgument, "column '\(fields[index].name)' in '\(path)' is not a struct; nested paths go through struct fields only")
-        }
-        result.fields[index].type = .struct(try nested.replacingField(at: Array(components.dropFirst()), path: path, transform))
+        result.fields[index].type = try fields[index].type.replacingField(at: components.dropFirst(), name: fields[index].name, path: path, transform)
         return result
+    }
+}
+
+extension DeltaType {
+    /// This type with the struct field at `components` below it replaced (see
+    /// ``StructType/replacingField(at:path:_:)``): struct fields by name, array elements by
+    /// `element`, map keys and values by `key` and `value`.
+    func replacingField(at components: ArraySlice<String>, name: String, path: String,
+                        _ transform: (StructField) throws -> StructField?) throws -> DeltaType {
+        guard let first = components.first else {
+            throw DeltaError(.invalidArgument, "column path '\(path)' must end at a struct field, not at '\(name)'")
+        }
+        switch self {
+        case .struct(let s):
+            return .struct(try s.replacingField(at: Array(components), path: path, transform))
+        case .array(let a) where first == "element":
+            let element = try a.elementType.replacingField(at: components.dropFirst(), name: "element", path: path, transform)
+            return .array(ArrayType(elementType: element, containsNull: a.containsNull))
+        case .map(let m) where first == "key" || first == "value":
+            let key = first == "key" ? try m.keyType.replacingField(at: components.dropFirst(), name: "key", path: path, transform) : m.keyType
+            let value = first == "value" ? try m.valueType.replacingField(at: components.dropFirst(), name: "value", path: path, transform) : m.valueType
+            return .map(MapType(keyType: key, valueType: value, valueContainsNull: m.valueContainsNull))
+        case .array:
+            throw DeltaError(.invalidArgument, "'\(name)' in column path '\(path)' is an array: continue the path with 'element'")
+        case .map:
+            throw DeltaError(.invalidArgument, "'\(name)' in column path '\(path)' is a map: continue the path with 'key' or 'value'")
+        default:
+            throw DeltaError(.invalidArgument, "column '\(name)' in '\(path)' is not a struct, array or map; it has no nested fields")
+        }
     }
 }

@@ -147,7 +147,7 @@ struct SchemaEvolutionTests {
         #expect(performing: { try table.dropColumn("info.alpha") }, throws: Self.deltaError(.invalidArgument, containing: "only field"))
         #expect(performing: { try table.renameColumn("key", to: "INFO") }, throws: Self.deltaError(.invalidArgument, containing: "duplicate"))
         #expect(performing: { try table.renameColumn("nope", to: "x") }, throws: Self.deltaError(.invalidArgument, containing: "no column 'nope'"))
-        #expect(performing: { try table.renameColumn("key.x", to: "y") }, throws: Self.deltaError(.invalidArgument, containing: "not a struct"))
+        #expect(performing: { try table.renameColumn("key.x", to: "y") }, throws: Self.deltaError(.invalidArgument, containing: "no nested fields"))
         try table.dropColumn("key")
         #expect(try table.snapshot().schema.fieldNames == ["info", "part"])
         #expect(performing: { try table.dropColumn("info") }, throws: Self.deltaError(.invalidArgument, containing: "last non-partition column"))
@@ -218,6 +218,37 @@ struct SchemaEvolutionTests {
         #expect(try table.snapshot().schema.fieldNames == ["s", "k"])
         #expect(try Self.rows(table) == [[.structure([.int(1)]), .int(3)]])
         #expect(try table.history().first?.commitInfo?.operationParameters?["oldColumnPath"] == "`a b.c`")
+    }
+
+    @Test("paths through arrays (element) and maps (value) reach struct fields inside them")
+    func arrayAndMapPaths() throws {
+        let dir = try Fixtures.scratchDirectory("cm-nested")
+        defer { Fixtures.remove(dir) }
+        let table = Table(path: dir)
+        let item = StructType([StructField(name: "price", type: .integer), StructField(name: "sku", type: .string)])
+        try table.create(schema: StructType([StructField(name: "items", type: .array(ArrayType(elementType: .struct(item), containsNull: true))),
+                                             StructField(name: "attrs", type: .map(MapType(keyType: .string, valueType: .struct(item), valueContainsNull: true)))]),
+                         configuration: ["delta.columnMapping.mode": "name", "delta.enableTypeWidening": "true"])
+        let arrow = try table.snapshot().arrowSchema()
+        try table.append([try RecordBatch(schema: arrow, columns: [
+            try Column([.list([.structure([.int(5), .string("a")])])], type: arrow.fields[0].dataType),
+            try Column([.map([Scalar.MapEntry(key: .string("k"), value: .structure([.int(6), .string("b")]))])], type: arrow.fields[1].dataType),
+        ])])
+        try table.renameColumn("items.element.sku", to: "code")
+        try table.dropColumn("attrs.value.sku")
+        try table.changeColumnType("items.element.price", to: .long)
+        let s = try table.snapshot()
+        guard case .array(let a)? = s.schema.field(named: "items")?.type, case .struct(let element) = a.elementType else {
+            Issue.record("items is not an array of structs")
+            return
+        }
+        #expect(element.fieldNames == ["price", "code"])
+        #expect(element.fields[0].type == .long)
+        #expect(element.fields[0].metadata["delta.typeChanges"] == .array([.object(["fromType": .string("integer"), "toType": .string("long")])]))
+        #expect(try Self.rows(table) == [[.list([.structure([.int(5), .string("a")])]),
+                                          .map([Scalar.MapEntry(key: .string("k"), value: .structure([.int(6)]))])]])
+        #expect(performing: { try table.renameColumn("items.price", to: "x") }, throws: Self.deltaError(.invalidArgument, containing: "continue the path with 'element'"))
+        #expect(performing: { try table.changeColumnType("items.element", to: .long) }, throws: Self.deltaError(.invalidArgument, containing: "must end at a struct field"))
     }
 
     @Test("rename and drop are refused without column mapping, naming how to enable it")

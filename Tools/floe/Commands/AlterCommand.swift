@@ -8,14 +8,17 @@ struct AlterCommand: ParsableCommand {
         commandName: "alter",
         abstract: "Rename, drop or widen a column, or set table properties.",
         discussion: """
-        One ACTION per invocation, committed as one new version (data files are not rewritten):
-          rename-column PATH NEW_NAME   rename a column (PATH is dot-separated for struct fields); \
-        needs column mapping
-          drop-column PATH              drop a column (not a partition column); needs column mapping
-          set-type PATH TYPE            widen a column's type (DDL type: short, int, long, double, \
-        decimal(p,s), timestamp_ntz, ...); needs delta.enableTypeWidening=true
-          set-property KEY=VALUE...     set table properties; delta.columnMapping.mode=name \
-        enables column mapping, delta.enableTypeWidening=true type widening
+        One ACTION per invocation, committed as one new version (data files are not rewritten).
+
+        rename-column PATH NEW_NAME: rename a column; needs column mapping.
+        drop-column PATH: drop a column (not a partition column); needs column mapping.
+        set-type PATH TYPE: widen a column's type (DDL type: short, int, long, double, \
+        decimal(p,s), timestamp_ntz, ...); needs delta.enableTypeWidening=true.
+        set-property KEY=VALUE...: set table properties; delta.columnMapping.mode=name enables \
+        column mapping, delta.enableTypeWidening=true type widening.
+
+        PATH is dot-separated through struct fields, array `element`s and map `key`s or \
+        `value`s (items.element.price); backquote names holding dots.
 
         Prints {"version":N}, the committed version. Older versions keep their schema (time travel).
 
