@@ -135,7 +135,9 @@ public struct Transaction: Sendable {
     }
 
     /// Evolves the table schema to accept `incoming` (see ``StructType/merged(with:options:)``).
-    /// Type widening is allowed only when `delta.enableTypeWidening` is `true`.
+    /// Type widening is allowed only when `delta.enableTypeWidening` is `true`. Under column
+    /// mapping, added fields (nested ones too) get the next column-mapping ids and new physical
+    /// names (see ``updateMetadata(_:)``).
     ///
     /// - Throws: ``DeltaError/Code/schemaMismatch`` naming the incompatible column.
     public mutating func mergeSchema(_ incoming: StructType) throws {
