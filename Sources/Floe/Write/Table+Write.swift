@@ -65,7 +65,8 @@ extension Table {
             }
         }
 
-        let writer = DataFileWriter(table: self, snapshot: snapshot, schema: schema, options: options)
+        let layout = try PhysicalWriteLayout(schema: schema, mode: transaction.effectiveColumnMappingMode)
+        let writer = DataFileWriter(table: self, snapshot: snapshot, schema: schema, options: options, layout: layout)
         var added: [AddFile] = []
         var written: [String] = []
         for batch in conformed where batch.count > 0 {
@@ -93,7 +94,7 @@ extension Table {
                 transaction.recordRead(.partitions { values in
                     let row = partitionColumns.map { c -> Scalar in
                         guard let t = fieldTypes[c], let at = try? t.arrowType() else { return .null }
-                        return (try? Scan.partitionScalar(values[c] ?? nil, deltaType: t, arrowType: at, column: c, file: "")) ?? .null
+                        return (try? Scan.partitionScalar(values[layout.physicalName(of: c)] ?? values[c] ?? nil, deltaType: t, arrowType: at, column: c, file: "")) ?? .null
                     }
                     let fields = partitionColumns.map { c in Field(c, (try? fieldTypes[c]?.arrowType()) ?? .null) }
                     guard let batch = try? RecordBatch(schema: Schema(fields), columns: zip(row, fields).map { (try? Column([$0], type: $1.dataType)) ?? Column.nulls($1.dataType, count: 1) }),
@@ -190,6 +191,8 @@ struct DataFileWriter {
     let snapshot: Snapshot
     let schema: StructType
     let options: WriteOptions
+    /// Physical names and field ids under column mapping.
+    let layout: PhysicalWriteLayout
 
     func write(_ batch: RecordBatch) throws -> [WrittenFile] {
         let partitionColumns = snapshot.partitionColumns
@@ -235,7 +238,8 @@ struct DataFileWriter {
     }
 
     private func writeFile(_ batch: RecordBatch, partition: [String: String?], fields: [Field], indexed: Int) throws -> WrittenFile {
-        let directory = snapshot.partitionColumns.isEmpty ? "" : PathCoding.partitionDirectory(columns: snapshot.partitionColumns, values: partition)
+        let partition = layout.filePartitionValues(partition)
+        let directory = snapshot.partitionColumns.isEmpty ? "" : PathCoding.partitionDirectory(columns: snapshot.partitionColumns.map(layout.physicalName(of:)), values: partition)
         let codec: String
         switch options.parquet.compression {
         case .zstd: codec = "zstd"
@@ -256,16 +260,17 @@ struct DataFileWriter {
         } catch {
             throw DeltaError(.io, "cannot create directory '\(parent)': \(error.localizedDescription)", underlying: error)
         }
+        let fileFields = layout.fileFields(fields)
         let summary: ParquetWriteSummary
         do {
             // Synced by the commit, together with the commit file (see `Transaction.unsyncedPaths`).
             var parquet = options.parquet
             parquet.isDurable = false
-            summary = try ParquetFileWriter.write([batch], to: absolute, schema: Schema(fields), options: parquet)
+            summary = try ParquetFileWriter.write([try layout.fileBatch(batch)], to: absolute, schema: Schema(fileFields), options: parquet)
         } catch let e as ParquetError {
             throw DeltaError(e.code == .schemaMismatch ? .constraintViolation : .io, "writing data file '\(relative)': \(e.message)", underlying: e)
         }
-        let stats = StatisticsJSON.make(numRecords: batch.count, fields: fields, statistics: summary.statistics, indexedColumns: indexed)
+        let stats = StatisticsJSON.make(numRecords: batch.count, fields: fileFields, statistics: summary.statistics, indexedColumns: indexed)
         let add = AddFile(path: PathCoding.encodeURIPath(relative), partitionValues: partition, size: Int64(summary.fileSize),
                           modificationTime: Int64(Date().timeIntervalSince1970 * 1000), dataChange: true, stats: stats)
         return WrittenFile(add: add, storagePath: relative)
