@@ -171,11 +171,13 @@ public struct LocalStorage: LogStorage {
         try createDirectories(directory)
         let temp = try writeTemporaryFile(in: directory, finalName: Self.lastComponent(absolute), contents: contents)
         defer { unlink(temp) }
+        try FailPoint.reach(.beforeCommitLink, path: absolute)
         if link(temp, absolute) != 0 {
             let code = errno
             if code == EEXIST { return .alreadyExists }
             throw Self.posixError(code, "cannot publish \(absolute)")
         }
+        try FailPoint.reach(.afterCommitLink, path: absolute)
         unlink(temp)
         try Self.syncDirectory(directory)
         return .written
