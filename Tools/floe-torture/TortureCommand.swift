@@ -40,7 +40,7 @@ struct TortureOptions: ParsableArguments {
 /// Sizes a scenario takes, with CI and soak defaults.
 struct SizeOptions: ParsableArguments {
     @Option(help: "Writer processes (default: 32 for concurrency, 4 otherwise; soak 32/8).") var writers: Int?
-    @Option(help: "Appends per writer (default: 4 for concurrency, 12 otherwise; soak 40/100).") var appends: Int?
+    @Option(help: "Appends per writer (default: 4 for concurrency, 16 otherwise; soak 40/150).") var appends: Int?
     @Option(help: "Reader processes (default 2).") var readers: Int = 2
     @Option(help: "Rows per append (default 20).") var rows: Int = 20
     @Option(help: "Kills to survive in crash and idempotent (default 24; soak 400).") var kills: Int?
@@ -188,9 +188,10 @@ final class TortureRun {
             let result = try table.vacuum(retentionHours: 0, enforceRetentionDuration: false)
             let after = TableFiles.dataFiles(path)
             check(after == referenced, "after vacuum the data files are not exactly the referenced ones (\(after.count) on disk, \(referenced.count) referenced)")
-            check(TableFiles.temporaryFiles(path).data == 0, "vacuum left temporary data files")
-            check(result.files.count == orphans.count + temporary.data,
-                  "vacuum removed \(result.files.count) files, expected \(orphans.count) orphans + \(temporary.data) temporary")
+            let left = TableFiles.temporaryFiles(path)
+            check(left.data == 0 && left.log == 0, "vacuum left \(left.data) temporary data files and \(left.log) temporary log files")
+            check(result.files.count == orphans.count + temporary.data + temporary.log,
+                  "vacuum removed \(result.files.count) files, expected \(orphans.count) orphans + \(temporary.data + temporary.log) temporary")
             let contents = try TableContents(table: table, snapshot: try table.snapshot())
             check(contents.rows == rows * Int(before.version), "after vacuum the table has \(contents.rows) rows, not \(rows * Int(before.version))")
             return (orphans.count, temporary.data + temporary.log, result.files.count)
@@ -244,7 +245,7 @@ struct Sizes {
     /// - Parameter concurrency: The concurrency scenario's defaults (many writers, few appends).
     init(_ options: SizeOptions, soak: Bool, concurrency: Bool) {
         writers = options.writers ?? (concurrency ? 32 : (soak ? 8 : 4))
-        appends = options.appends ?? (concurrency ? (soak ? 40 : 4) : (soak ? 100 : 12))
+        appends = options.appends ?? (concurrency ? (soak ? 40 : 4) : (soak ? 150 : 16))
         readers = options.readers
         rows = options.rows
         kills = options.kills ?? (soak ? 400 : 24)

@@ -53,18 +53,16 @@ struct CrashTest: Scenario {
         try Workload.create(at: table, checkpointInterval: 5)
         let m = sizes.appends
         if idempotent {
-            for w in 0..<sizes.writers {
-                for b in 0..<m {
-                    try Workload.ndjson(writer: w, batch: b, rows: sizes.rows)
-                        .write(toFile: run.scratch + "/batch-\(w)-\(b).ndjson", atomically: false, encoding: .utf8)
-                }
-            }
             guard FileManager.default.isExecutableFile(atPath: run.floeExecutable) else {
                 throw TortureFailure("the floe executable is not next to floe-torture (\(run.floeExecutable)); build it")
             }
         }
         let readers = try run.startReaders(sizes.readers, table: table, rows: sizes.rows)
         var slots = (0..<sizes.writers).map { Slot(writer: $0, acks: LineLog(path: run.scratch + "/writer-\($0).acks")) }
+        // A writer that finished its M batches before the kills were survived starts over as a new
+        // writer (new ids, new app id), until then or until the time limit.
+        var nextWriter = sizes.writers
+        let timeLimit = run.options.soak ? 3600.0 : 60.0
         var randomKills = 0, failPointKills: [String: Int] = [:], restarts = 0, spawns = 0, skippedResends = 0, failed = 0
         var acknowledged = Set<BatchKey>(), sent = Set<BatchKey>()
         var seenDataFiles = Set<String>(), lastListing = 0.0
@@ -78,9 +76,9 @@ struct CrashTest: Scenario {
                 slots[i].failPoint = nil
                 if kills < sizes.kills {
                     let choice = Int.random(in: 0..<10, using: &run.random)
-                    if choice < 4 {
-                        slots[i].killAt = now + Double.random(in: 0.01...(idempotent ? 0.4 : 0.8), using: &run.random)
-                    } else if choice < 8, let point = Self.failPoints.randomElement(using: &run.random) {
+                    if choice < 5 {
+                        slots[i].killAt = now + Double.random(in: 0.01...(idempotent ? 0.3 : 0.6), using: &run.random)
+                    } else if choice < 9, let point = Self.failPoints.randomElement(using: &run.random) {
                         let hit = idempotent ? 1 : Int.random(in: 1...2, using: &run.random)
                         slots[i].failPoint = "\(point):\(hit)"
                     }
@@ -89,9 +87,13 @@ struct CrashTest: Scenario {
                 if idempotent {
                     let b = slots[i].next
                     sent.insert(BatchKey(writer: w, batch: b))
+                    let input = run.scratch + "/batch-\(w)-\(b).ndjson"
+                    if !FileManager.default.fileExists(atPath: input) {
+                        try Workload.ndjson(writer: w, batch: b, rows: sizes.rows).write(toFile: input, atomically: false, encoding: .utf8)
+                    }
                     slots[i].process = try ChildProcess(
                         run.floeExecutable,
-                        ["append", table, "--input", run.scratch + "/batch-\(w)-\(b).ndjson", "--app-id", "torture-\(w)",
+                        ["append", table, "--input", input, "--app-id", "torture-\(w)",
                          "--txn-version", String(b)],
                         environment: ["FLOE_FAILPOINT": slots[i].failPoint], logPrefix: log)
                 } else {
@@ -132,9 +134,15 @@ struct CrashTest: Scenario {
                     slots[i].done = slots[i].next >= m
                     if !slots[i].done { restarts += 1 }
                 default:
+                    slots[i].done = true
                     run.violation("writer \(w) ended with \(termination) (fail point \(slots[i].failPoint ?? "none")): \(process.errorTail)")
                     if idempotent { failed += 1 }
-                    slots[i].done = true
+                    continue
+                }
+                let kills = randomKills + failPointKills.values.reduce(0, +)
+                if slots[i].done && kills < sizes.kills && monotonicSeconds() - started < timeLimit {
+                    slots[i] = Slot(writer: nextWriter, acks: LineLog(path: run.scratch + "/writer-\(nextWriter).acks"))
+                    nextWriter += 1
                 }
             }
             if now - lastListing > 0.02 {
@@ -149,7 +157,7 @@ struct CrashTest: Scenario {
 
         let contents = run.audit(table: table, rows: sizes.rows, acknowledged: acknowledged, sent: sent)
         if idempotent, let contents {
-            let all = sizes.writers * m
+            let all = nextWriter * m
             run.check(acknowledged.count == all, "\(acknowledged.count) of \(all) batches acknowledged")
             run.check(contents.batches.count == all, "\(contents.batches.count) of \(all) batches present")
             run.check(contents.version == Int64(all), "latest version \(contents.version), expected \(all) (one commit per batch)")
@@ -161,12 +169,12 @@ struct CrashTest: Scenario {
 
         let kills = randomKills + failPointKills.values.reduce(0, +)
         let points = Self.failPoints.map { "\($0) \(failPointKills[$0] ?? 0)" }.joined(separator: ", ")
-        var figures = "\(sizes.writers) writers x \(m) appends, \(kills) kills survived (\(randomKills) random; \(points)), "
+        var figures = "\(sizes.writers) writers (\(nextWriter) writer ids) x \(m) appends, \(kills) kills survived (\(randomKills) random; \(points)), "
             + "\(restarts) restarts, \(spawns) processes, \(acknowledged.count) acknowledged appends all present once"
         if idempotent { figures += ", \(skippedResends) re-sends skipped as already committed" }
         figures += ", \(contents?.version ?? -1) versions, \(failed) failed appends, \(sizes.readers) readers \(scans) scans, "
-            + "\(vacuumed.orphans) orphaned data files and \(temporaryLeft.data) temporary data files kept until vacuum removed \(vacuumed.removed), "
-            + "\(temporaryLeft.log) temporary log files, \(String(format: "%.1f", elapsed)) s"
+            + "\(vacuumed.orphans) orphaned data files and \(temporaryLeft.data) + \(temporaryLeft.log) temporary data + log files "
+            + "kept until vacuum removed \(vacuumed.removed), \(String(format: "%.1f", elapsed)) s"
         run.report(name, figures)
     }
 }
