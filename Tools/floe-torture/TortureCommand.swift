@@ -135,14 +135,14 @@ final class TortureRun {
         return (scans, versions)
     }
 
-    /// Checks the table at the end of a scenario: it opens, versions are contiguous, every version
-    /// has one data file per commit, every batch is complete and has unique ids, every
-    /// acknowledged batch is present and nothing that was never sent is.
+    /// Checks the table at the end of a scenario: it opens, versions are contiguous, every commit
+    /// is one whole append, time travel to a sample of versions finds one data file per commit,
+    /// every batch is complete and has unique ids, every acknowledged batch is present and nothing
+    /// that was never sent is.
     ///
     /// - Returns: The latest contents.
     @discardableResult
-    func audit(table path: String, rows: Int, acknowledged: Set<BatchKey>, sent: Set<BatchKey>,
-               everyVersion: Bool = true) -> TableContents? {
+    func audit(table path: String, rows: Int, acknowledged: Set<BatchKey>, sent: Set<BatchKey>) -> TableContents? {
         let table = Table(path: path)
         let contents: TableContents
         do {
@@ -161,15 +161,36 @@ final class TortureRun {
         check(phantom.isEmpty, "batches never sent are present: \(phantom.prefix(5))")
         check(contents.rows == rows * Int(contents.version),
               "version \(contents.version) has \(contents.rows) rows, not \(rows) per commit")
-        if everyVersion {
-            // No partial commit at any version: version v has exactly v one-file appends.
-            for version in 0...contents.version {
-                do {
-                    let files = try table.snapshot(version: version).activeFiles.count
-                    check(files == Int(version), "version \(version) has \(files) data files, not \(version)")
-                } catch {
-                    violation("version \(version) does not open: \(error)")
+        // No partial commit at any version: every commit after the creation holds its commitInfo
+        // and exactly one add (one batch, one file) and nothing else of data.
+        for version in TableFiles.commitVersions(path) where version > 0 {
+            let name = String(format: "%020lld.json", version)
+            guard let text = try? String(contentsOfFile: path + "/_delta_log/" + name, encoding: .utf8) else {
+                violation("commit \(version) cannot be read")
+                continue
+            }
+            var kinds: [String: Int] = [:]
+            for line in text.split(separator: "\n") {
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let kind = object.keys.first else {
+                    violation("commit \(version) has a line that is not a JSON action: \(line.prefix(80))")
+                    continue
                 }
+                kinds[kind, default: 0] += 1
+            }
+            check(kinds["commitInfo"] == 1 && kinds["add"] == 1 && kinds["remove"] == nil,
+                  "commit \(version) is not one whole append: \(kinds.sorted { $0.key < $1.key })")
+        }
+        // Time travel to a sample of versions (the first, the last, around checkpoints, random ones):
+        // version v has exactly v one-file appends.
+        var sample: Set<Int64> = [0, contents.version]
+        for v in stride(from: Int64(5), through: contents.version, by: 5) where sample.count < 16 { sample.formUnion([v - 1, v]) }
+        while sample.count < min(32, Int(contents.version) + 1) { sample.insert(Int64.random(in: 0...contents.version, using: &random)) }
+        for version in sample.sorted() {
+            do {
+                let files = try table.snapshot(version: version).activeFiles.count
+                check(files == Int(version), "version \(version) has \(files) data files, not \(version)")
+            } catch {
+                violation("version \(version) does not open: \(error)")
             }
         }
         return contents
