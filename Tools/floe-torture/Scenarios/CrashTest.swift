@@ -152,12 +152,43 @@ struct CrashTest: Scenario {
             usleep(2_000)
         }
         let elapsed = monotonicSeconds() - started
+        // A restarted idempotent writer racing its not-quite-dead predecessor: several processes
+        // send the same batch with the same app id and version at once; exactly one commits it.
+        var racedBatches = 0, raceLosers = 0
+        if idempotent {
+            let w = nextWriter
+            nextWriter += 1
+            for b in 0..<m where b < 6 {
+                let input = run.scratch + "/batch-\(w)-\(b).ndjson"
+                try Workload.ndjson(writer: w, batch: b, rows: sizes.rows).write(toFile: input, atomically: false, encoding: .utf8)
+                sent.insert(BatchKey(writer: w, batch: b))
+                let senders = try (0..<4).map { i in
+                    try ChildProcess(run.floeExecutable, ["append", table, "--input", input, "--app-id", "torture-\(w)",
+                                                          "--txn-version", String(b)],
+                                     logPrefix: run.scratch + "/race-\(w)-\(b)-\(i)")
+                }
+                var committed = 0
+                for sender in senders {
+                    let termination = sender.wait()
+                    if termination == .exited(0) && !sender.standardOutput.contains("\"skipped\":true") {
+                        committed += 1
+                    } else if termination == .exited(0) || (termination == .exited(1) && sender.standardError.contains("conflicts")) {
+                        raceLosers += 1
+                    } else {
+                        run.violation("a racing sender of writer \(w) batch \(b) ended with \(termination): \(sender.errorTail)")
+                    }
+                }
+                run.check(committed == 1, "\(committed) of 4 racing senders committed writer \(w) batch \(b), not 1")
+                acknowledged.insert(BatchKey(writer: w, batch: b))
+                racedBatches += 1
+            }
+        }
         let (scans, _) = run.stopReaders(readers)
         run.check(failed == 0, "\(failed) appends failed")
 
         let contents = run.audit(table: table, rows: sizes.rows, acknowledged: acknowledged, sent: sent)
         if idempotent, let contents {
-            let all = nextWriter * m
+            let all = (nextWriter - 1) * m + min(m, 6)
             run.check(acknowledged.count == all, "\(acknowledged.count) of \(all) batches acknowledged")
             run.check(contents.batches.count == all, "\(contents.batches.count) of \(all) batches present")
             run.check(contents.version == Int64(all), "latest version \(contents.version), expected \(all) (one commit per batch)")
@@ -171,7 +202,10 @@ struct CrashTest: Scenario {
         let points = Self.failPoints.map { "\($0) \(failPointKills[$0] ?? 0)" }.joined(separator: ", ")
         var figures = "\(sizes.writers) writers (\(nextWriter) writer ids) x \(m) appends, \(kills) kills survived (\(randomKills) random; \(points)), "
             + "\(restarts) restarts, \(spawns) processes, \(acknowledged.count) acknowledged appends all present once"
-        if idempotent { figures += ", \(skippedResends) re-sends skipped as already committed" }
+        if idempotent {
+            figures += ", \(skippedResends) re-sends skipped as already committed, \(racedBatches) batches sent by 4 racing processes "
+                + "each committed once (\(raceLosers) losers skipped or refused as conflicts)"
+        }
         figures += ", \(contents?.version ?? -1) versions, \(failed) failed appends, \(sizes.readers) readers \(scans) scans, "
             + "\(vacuumed.orphans) orphaned data files and \(temporaryLeft.data) + \(temporaryLeft.log) temporary data + log files "
             + "kept until vacuum removed \(vacuumed.removed), \(String(format: "%.1f", elapsed)) s"
