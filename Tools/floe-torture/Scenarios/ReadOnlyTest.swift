@@ -16,10 +16,11 @@ struct ReadOnlyScenario: ScenarioCommand {
 }
 
 /// Appends where the table cannot be written: a tmpfs remounted read-only (where mounting is
-/// permitted), and, as root, a writer running as the unprivileged user `nobody` against a table
-/// it may not write at all, and one whose data directory it may write but whose `_delta_log` it
-/// may not (the data file is written, the commit fails). (Root ignores permission bits, so
-/// `chmod` alone cannot make a directory read-only for a root writer.) Each failure must report
+/// permitted), and a writer against a table it may not write at all, and one whose data
+/// directory it may write but whose `_delta_log` it may not (the data file is written, the commit
+/// fails) — as root, the writer runs as the unprivileged user `nobody` (root ignores permission
+/// bits, so `chmod` alone cannot stop a root writer); otherwise the directories are made
+/// read-only with `chmod`. Each failure must report
 /// the cause and leave the table at its previous version; the table stays readable.
 struct ReadOnlyTest: Scenario {
     var name: String { "read-only" }
@@ -56,31 +57,36 @@ struct ReadOnlyTest: Scenario {
             failed += attempts.tried - attempts.committed
         }
 
-        // An unprivileged writer.
-        if let reason = unprivilegedSkipReason(run) {
+        // Permissions: as root, a writer running as nobody (root ignores permission bits); otherwise
+        // the same user against directories made read-only with chmod.
+        let asRoot = geteuid() == 0
+        if asRoot, let reason = unprivilegedSkipReason(run) {
             figures.append("unprivileged writer skipped (\(reason))")
         } else {
-            let prefix = unprivileged
-            let table = run.scratch + "/table"
+            let prefix = asRoot ? unprivileged : []
+            let who = asRoot ? "nobody" : "the owner"
+            let table = run.scratch + "/table", log = table + "/_delta_log"
             try Workload.create(at: table)
             var attempts = WriteAttempts(run: run, table: table)
-            try attempts.attempt(rows: 10, expectedError: nil, what: "a first append (root)")
-            // The whole table is root's, mode 0755.
+            try attempts.attempt(rows: 10, expectedError: nil, what: "a first append")
+            // The whole table read-only (as root: root's, mode 0755).
+            if !asRoot { chmod(table, 0o555); chmod(log, 0o555) }
             try attempts.attempt(rows: 10, expectedError: "Permission denied", mustFail: true, prefix: prefix,
-                                 what: "an append by nobody to a table it may not write")
-            // The data directory is writable by all, _delta_log is not: the commit fails.
-            chmod(table, 0o777)
+                                 what: "an append by \(who) to a table it may not write")
+            // The data directory writable, _delta_log not: the data file is written, the commit fails.
+            chmod(table, asRoot ? 0o777 : 0o755)
             try attempts.attempt(rows: 10, expectedError: "Permission denied", mustFail: true, prefix: prefix,
-                                 what: "an append by nobody whose _delta_log is read-only")
+                                 what: "an append by \(who) whose _delta_log is read-only")
             run.check(attempts.failedAtCommit >= 1, "the append with a read-only _delta_log did not write its data file first")
             chmod(table, 0o755)
-            try attempts.attempt(rows: 10, expectedError: nil, what: "an append by root afterwards")
+            chmod(log, 0o755)
+            try attempts.attempt(rows: 10, expectedError: nil, what: "an append with write permission again")
             // A reader needs no write permission.
             let readerLog = run.scratch + "/nobody-reader.log"
             _ = FileManager.default.createFile(atPath: readerLog, contents: nil)
             chmod(readerLog, 0o666)
-            let reader = try ChildProcess(prefix[0], Array(prefix.dropFirst()) + [run.executable, "worker-read", "--table", table,
-                                          "--rows", "10", "--stop", run.scratch, "--out", readerLog],
+            let readerArguments = [run.executable, "worker-read", "--table", table, "--rows", "10", "--stop", run.scratch, "--out", readerLog]
+            let reader = try ChildProcess((prefix + readerArguments)[0], Array((prefix + readerArguments).dropFirst()),
                                           logPrefix: run.scratch + "/nobody-reader")
             let termination = reader.wait()
             let report = ReaderReport(LineLog(path: readerLog))
@@ -88,8 +94,12 @@ struct ReadOnlyTest: Scenario {
                       "nobody cannot read the table: \(report.violations.first ?? reader.errorTail)")
             tried += attempts.tried
             failed += attempts.tried - attempts.committed
-            figures.append("unprivileged writer (setpriv nobody): \(attempts.failedAtDataFile) refused at the data file, "
-                           + "\(attempts.failedAtCommit) at the commit")
+            figures.append((asRoot ? "unprivileged writer (setpriv nobody)" : "read-only directories (chmod)")
+                           + ": \(attempts.failedAtDataFile) refused at the data file, \(attempts.failedAtCommit) at the commit")
+        }
+        guard tried > 0 else {
+            run.report(name, "skipped: " + figures.joined(separator: "; "))
+            return
         }
         run.report(name, "\(tried) cases tried, \(failed) refused with an error, each left the table at its previous version; "
                    + figures.joined(separator: "; "))
@@ -99,9 +109,8 @@ struct ReadOnlyTest: Scenario {
         [Mounts.tool("setpriv") ?? "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
     }
 
-    /// Why a writer cannot run as `nobody` here, or `nil` when it can.
+    /// Why a writer cannot run as `nobody` here (as root), or `nil` when it can.
     func unprivilegedSkipReason(_ run: TortureRun) -> String? {
-        guard geteuid() == 0 else { return "not running as root" }
         guard Mounts.tool("setpriv") != nil else { return "no setpriv" }
         chmod(run.scratch, 0o755)
         let probe = runCommand(unprivileged[0], Array(unprivileged.dropFirst()) + [run.executable, "--help"])

@@ -97,14 +97,18 @@ enum Mounts {
         }
         guard let mount = tool("mount") else { return "no mount command" }
         let result = runCommand(mount, ["-t", "tmpfs", "-o", "size=\(size),mode=0755", "tmpfs", path])
-        return result.status == 0 ? nil : result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return result.status == 0 ? nil : firstLine(result.output)
     }
 
     /// Remounts `path` read-only or read-write; the failure's output, or `nil` on success.
     static func remount(_ path: String, readOnly: Bool) -> String? {
         guard let mount = tool("mount") else { return "no mount command" }
         let result = runCommand(mount, ["-o", readOnly ? "remount,ro" : "remount,rw", path])
-        return result.status == 0 ? nil : result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return result.status == 0 ? nil : firstLine(result.output)
+    }
+
+    static func firstLine(_ text: String) -> String {
+        String(text.split(separator: "\n").first ?? "").trimmingCharacters(in: .whitespaces)
     }
 
     static func unmount(_ path: String) {
