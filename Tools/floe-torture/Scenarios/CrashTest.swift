@@ -63,6 +63,7 @@ struct CrashTest: Scenario {
         // writer (new ids, new app id), until then or until the time limit.
         var nextWriter = sizes.writers
         let timeLimit = run.options.soak ? 3600.0 : 60.0
+        var failPointSpawns = 0
         var randomKills = 0, failPointKills: [String: Int] = [:], restarts = 0, spawns = 0, skippedResends = 0, failed = 0
         var acknowledged = Set<BatchKey>(), sent = Set<BatchKey>()
         var seenDataFiles = Set<String>(), lastListing = 0.0
@@ -76,9 +77,12 @@ struct CrashTest: Scenario {
                 slots[i].failPoint = nil
                 if kills < sizes.kills {
                     let choice = Int.random(in: 0..<10, using: &run.random)
-                    if choice < 5 {
+                    if choice < 4 {
                         slots[i].killAt = now + Double.random(in: 0.01...(idempotent ? 0.3 : 0.6), using: &run.random)
-                    } else if choice < 9, let point = Self.failPoints.randomElement(using: &run.random) {
+                    } else if choice < 9 {
+                        // In turn, so that every run reaches each named moment.
+                        let point = Self.failPoints[failPointSpawns % Self.failPoints.count]
+                        failPointSpawns += 1
                         let hit = idempotent ? 1 : Int.random(in: 1...2, using: &run.random)
                         slots[i].failPoint = "\(point):\(hit)"
                     }
