@@ -88,8 +88,14 @@ final class TortureRun {
         if !condition { violation(text()) }
     }
 
+    /// Removes the scratch directory, unless asked to keep it or an invariant broke (then its
+    /// tables and process logs are kept for inspection).
     func finish() {
-        if !options.keep { try? FileManager.default.removeItem(atPath: scratch) }
+        if options.keep || !violations.isEmpty {
+            warn("torture: scratch tables and logs kept in \(scratch)")
+        } else {
+            try? FileManager.default.removeItem(atPath: scratch)
+        }
     }
 
     /// Starts a `worker-write` process.
