@@ -25,11 +25,13 @@ extension LocalStorage {
         let temp = try writeTemporaryFile(in: directory, finalName: Self.lastComponent(absolute), contents: contents, syncs: false)
         defer { unlink(temp) }
         try Self.syncConcurrently(targets.files + [temp], directories: targets.directories)
+        try FailPoint.reach(.beforeCommitLink, path: absolute)
         if link(temp, absolute) != 0 {
             let code = errno
             if code == EEXIST { return .alreadyExists }
             throw Self.posixError(code, "cannot publish \(absolute)")
         }
+        try FailPoint.reach(.afterCommitLink, path: absolute)
         unlink(temp)
         try Self.syncDirectory(directory)
         return .written

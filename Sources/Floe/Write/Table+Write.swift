@@ -119,6 +119,7 @@ extension Table {
         if let app = options.applicationTransaction {
             transaction.setTransaction(appID: app.appID, version: app.version)
         }
+        try FailPoint.reach(.afterDataFile, path: LogFile.commitPath(snapshot.version + 1))
         let result = try transaction.commit(options: options.commit)
         return WriteResult(version: result.version, isSkipped: false, filesAdded: added.count, filesRemoved: removed,
                            rowsWritten: rows, bytesWritten: Int(bytes))
@@ -260,6 +261,7 @@ struct DataFileWriter {
         } catch {
             throw DeltaError(.io, "cannot create directory '\(parent)': \(error.localizedDescription)", underlying: error)
         }
+        try FailPoint.reach(.beforeDataFile, path: absolute)
         let fileFields = layout.fileFields(fields)
         let summary: ParquetWriteSummary
         do {
