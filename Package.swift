@@ -53,6 +53,12 @@ let package = Package(
         .executableTarget(name: "floe-bench",
                           dependencies: ["Floe", "FloeParquet", "FloeColumnar"],
                           path: "Tools/floe-bench", swiftSettings: strict),
+        // Concurrency, crash, disk-full and read-only torture with real processes (Spec/TESTING.md);
+        // runs `floe` (built alongside) for idempotent appends.
+        .executableTarget(name: "floe-torture",
+                          dependencies: ["Floe", "FloeColumnar",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Tools/floe-torture", swiftSettings: strict),
         // The libFuzzer harness of FloeParquet's decoders (Tools/fuzz.sh builds it with -sanitize=fuzzer
         // -DFLOE_FUZZING); an ordinary build makes it a tool that replays inputs.
         .executableTarget(name: "fuzz-parquet", dependencies: ["FloeParquet"], path: "Tools/fuzz-parquet",

@@ -24,6 +24,7 @@ scratch="$(mktemp -d "${TMPDIR:-/tmp}/floe-test.XXXXXX")"
 
 finish() {
     local status=$?
+    print_figures
     rm -rf "$scratch"
     local elapsed=$((SECONDS - started))
     if [ "$status" -eq 0 ]; then
@@ -43,6 +44,28 @@ run_step() {
     steps_done+=("$step")
 }
 
+# Runs one named step like run_step, also keeping its output in $scratch/NAME.log, where the
+# figures block (printed at the end, pass or fail) finds its `torture ...` and `fuzz ...` lines.
+run_logged_step() {
+    local name="$1"
+    shift
+    run_step "$name" output_to "$scratch/$name.log" "$@"
+}
+output_to() {
+    local log="$1"
+    shift
+    "$@" 2>&1 | tee "$log"
+}
+
+# The figure lines of the logged steps: torture scenarios and fuzz targets.
+print_figures() {
+    local lines
+    lines="$(cat "$scratch"/*.log 2>/dev/null | grep -E '^(torture|fuzz) ' || true)"
+    [ -n "$lines" ] || return 0
+    echo "== test.sh: figures"
+    echo "$lines"
+}
+
 run_step setup bash Tools/setup.sh
 run_step setup-python bash Tools/setup-python.sh
 
@@ -60,8 +83,13 @@ run_step build swift build --build-tests
 run_step swift-test swift test
 
 # ---- Further steps go here (fuzz runs, benchmark smoke, ...), each as: run_step NAME command args
+# Concurrency and crash torture (Spec/TESTING.md) with real processes: 32 concurrent writers,
+# writers SIGKILLed at random moments and at fail points and restarted (library and idempotent
+# `floe append`), a full disk and read-only directories; about a minute, with the debug build above.
+# Longer: .build/debug/floe-torture all --soak
+run_logged_step torture "$(swift build --show-bin-path)/floe-torture" all
 # A short libFuzzer run of each Parquet decoder target, under 2 minutes with its build (a debug build:
 # it compiles in about half the time; for a 10 s run that beats faster executions). Found inputs go
 # to fuzz-out/. Longer runs: FLOE_FUZZ_SECONDS=300 bash Tools/fuzz.sh
-run_step fuzz env FLOE_FUZZ_SECONDS=10 FLOE_FUZZ_CONFIG=debug bash Tools/fuzz.sh
+run_logged_step fuzz env FLOE_FUZZ_SECONDS=10 FLOE_FUZZ_CONFIG=debug bash Tools/fuzz.sh
 # ---- End of further steps.

@@ -25,6 +25,7 @@ extension Table {
         let bytes = try writer.checkpointFile(for: actions, of: snapshot)
         let path = "_delta_log/" + LogFile.versionPrefix(snapshot.version) + ".checkpoint.parquet"
         try storage.write(path, contents: bytes)
+        try FailPoint.reach(.duringCheckpoint, path: LastCheckpoint.path)
         let hint = LastCheckpoint(version: snapshot.version, size: Int64(actions.count), sizeInBytes: Int64(bytes.count),
                                   numOfAddFiles: Int64(snapshot.activeFiles.count))
         if let existing = try LastCheckpoint.read(from: storage), existing.version > snapshot.version {

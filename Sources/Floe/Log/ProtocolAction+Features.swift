@@ -70,6 +70,9 @@ extension ProtocolAction {
         if schema.anyField(where: { $0.metadata["delta.generationExpression"] != nil }) { features.append(.generatedColumns) }
         if enabled("delta.enableDeletionVectors") { features.append(.deletionVectors) }
         if enabled("delta.enableTypeWidening") { features.append(.typeWidening) }
+        if let mode = metadata.configuration["delta.columnMapping.mode"]?.lowercased(), mode == "name" || mode == "id" {
+            features.append(.columnMapping)
+        }
         if schema.fields.contains(where: { $0.type.contains(.timestampNtz) }) { features.append(.timestampNtz) }
         if schema.fields.contains(where: { $0.type.contains(.variant) }) { features.append(.variantType) }
         return features

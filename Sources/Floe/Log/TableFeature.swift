@@ -82,7 +82,9 @@ public struct TableFeature: RawRepresentable, Hashable, Sendable, ExpressibleByS
     /// Writer features Floe's transactions know how to honour.
     ///
     /// `appendOnly` is enforced, `inCommitTimestamp` written, `domainMetadata` reconciled,
-    /// type changes recorded in `delta.typeChanges` by schema merging;
+    /// type changes recorded in `delta.typeChanges` by schema merging and column type changes;
+    /// `columnMapping` honoured (ids, physical names, Parquet field ids, physical names in
+    /// partition values and statistics, `delta.columnMapping.maxColumnId`);
     /// `invariants`, `checkConstraints`, `generatedColumns` and `changeDataFeed` are accepted while
     /// the table does not use them (no `delta.invariants` metadata, no `delta.constraints.*`
     /// properties, no generation expressions, change data feed not enabled — see
@@ -90,6 +92,6 @@ public struct TableFeature: RawRepresentable, Hashable, Sendable, ExpressibleByS
     public static let supportedWriterFeatures: Set<TableFeature> = [
         .appendOnly, .invariants, .checkConstraints, .generatedColumns, .changeDataFeed, .inCommitTimestamp,
         .domainMetadata, .timestampNtz, .vacuumProtocolCheck, .deletionVectors, .v2Checkpoint,
-        .typeWidening, .typeWideningPreview,
+        .typeWidening, .typeWideningPreview, .columnMapping,
     ]
 }

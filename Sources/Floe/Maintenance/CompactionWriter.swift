@@ -3,7 +3,7 @@ import FloeColumnar
 import FloeParquet
 
 /// Streams rows into one new data file of a table — like the writes of ``Table/write(_:options:)``
-/// (Hive-style partition directory, `part-00000-<uuid>-c000.<codec>.parquet`, Delta stats JSON),
+/// (physical names and field ids under column mapping, Hive-style partition directory, `part-00000-<uuid>-c000.<codec>.parquet`, Delta stats JSON),
 /// but batch by batch, so compacting many files holds one row group in memory, not the files.
 ///
 /// The file appears under its final name only when ``finish()`` succeeds (``ParquetFileWriter``
@@ -13,6 +13,7 @@ final class CompactionWriter {
     let partitionValues: [String: String?]
     private let writer: ParquetFileWriter
     private let dataFields: [Field]
+    private let layout: PhysicalWriteLayout
     private let indexedColumns: Int
     private var rows = 0
 
@@ -24,9 +25,10 @@ final class CompactionWriter {
         }
         let partitionColumns = snapshot.partitionColumns
         dataFields = try snapshot.arrowSchema().fields.filter { !partitionColumns.contains($0.name) }
+        layout = try PhysicalWriteLayout(schema: snapshot.schema, mode: snapshot.columnMappingMode)
         indexedColumns = Int(snapshot.properties["delta.dataSkippingNumIndexedCols"] ?? "") ?? 32
         self.partitionValues = partitionValues
-        let directory = partitionColumns.isEmpty ? "" : PathCoding.partitionDirectory(columns: partitionColumns, values: partitionValues)
+        let directory = partitionColumns.isEmpty ? "" : PathCoding.partitionDirectory(columns: partitionColumns.map(layout.physicalName(of:)), values: partitionValues)
         let name = "part-00000-\(UUID().uuidString.lowercased())-c000.\(Self.codecTag(options.compression)).parquet"
         relativePath = directory.isEmpty ? name : directory + "/" + name
         let absolute = try local.absolutePath(relativePath)
@@ -37,7 +39,7 @@ final class CompactionWriter {
             throw DeltaError(.io, "cannot create directory '\(parent)': \(error.localizedDescription)", underlying: error)
         }
         do {
-            writer = try ParquetFileWriter(path: absolute, schema: Schema(dataFields), options: options)
+            writer = try ParquetFileWriter(path: absolute, schema: Schema(layout.fileFields(dataFields)), options: options)
         } catch let e as ParquetError {
             throw DeltaError(.io, "creating data file '\(relativePath)': \(e.message)", underlying: e)
         }
@@ -46,7 +48,7 @@ final class CompactionWriter {
     /// Appends rows of a table-conformed batch (partition columns are dropped).
     func append(_ batch: RecordBatch) throws {
         guard batch.count > 0 else { return }
-        let data = try batch.project(dataFields.map(\.name))
+        let data = try layout.fileBatch(try batch.project(dataFields.map(\.name)))
         do {
             try writer.write(data)
         } catch let e as ParquetError {
@@ -63,7 +65,7 @@ final class CompactionWriter {
         } catch let e as ParquetError {
             throw DeltaError(.io, "writing data file '\(relativePath)': \(e.message)", underlying: e)
         }
-        let stats = StatisticsJSON.make(numRecords: rows, fields: dataFields, statistics: summary.statistics, indexedColumns: indexedColumns)
+        let stats = StatisticsJSON.make(numRecords: rows, fields: layout.fileFields(dataFields), statistics: summary.statistics, indexedColumns: indexedColumns)
         return AddFile(path: PathCoding.encodeURIPath(relativePath), partitionValues: partitionValues, size: Int64(summary.fileSize),
                        modificationTime: Int64(Date().timeIntervalSince1970 * 1000), dataChange: false, stats: stats)
     }

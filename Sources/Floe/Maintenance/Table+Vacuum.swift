@@ -7,7 +7,9 @@ extension Table {
     /// - it is under the table root, outside `_delta_log`, and neither it nor a directory on its
     ///   path is hidden (name starting with `_` or `.`), except the `_change_data` directory and
     ///   partition directories of partition columns starting with `_`; hidden files left by
-    ///   crashed Floe writers (`.part-*.floe-tmp-*`) are candidates too;
+    ///   crashed Floe writers (`.part-*.floe-tmp-*`) are candidates too, and so are the hidden
+    ///   temporary files of commits and checkpoints in `_delta_log` (`.*.tmp`) that crashed
+    ///   writers left (nothing in `_delta_log` is deleted otherwise);
     /// - no file action of the current snapshot refers to it (active files and their deletion
     ///   vector files, and tombstones whose `deletionTimestamp` is within the retention period);
     /// - no `add`, `remove` or `cdc` action of a commit within the retention period (commit time —
@@ -75,6 +77,9 @@ extension Table {
         var candidates: [FileEntry] = []
         var directories: [FileEntry] = []
         try collect("", depth: 0, partitionColumns: physicalPartitions, files: &candidates, directories: &directories)
+        // Temporary files of commits and checkpoints whose writer crashed before publishing them
+        // (or between publishing and removing the temporary name).
+        candidates += try storage.list(directory: "_delta_log").filter { !$0.isDirectory && Self.isAbandonedLogTemporaryFile($0.name) }
         let doomed = candidates.filter { entry in
             entry.modificationTime < cutoff && !protected.paths.contains(entry.path)
                 && !(protected.allDeletionVectors && entry.name.hasPrefix("deletion_vector_"))
@@ -207,6 +212,13 @@ extension Table {
     /// `ParquetFileWriter`), left behind when the writer crashed.
     static func isAbandonedTemporaryFile(_ name: String) -> Bool {
         name.hasPrefix(".part-") && name.contains(".floe-tmp-")
+    }
+
+    /// Whether `name` (in `_delta_log`) is the temporary file of a commit, checkpoint or
+    /// `_last_checkpoint` write (`.<final name>.<uuid>.tmp`, see ``LocalStorage``), left behind
+    /// when the writer crashed; hidden names ending in `.tmp`, which no reader interprets.
+    static func isAbandonedLogTemporaryFile(_ name: String) -> Bool {
+        name.hasPrefix(".") && name.hasSuffix(".tmp") && name.count > 5
     }
 
     static func hoursText(_ hours: Double) -> String {

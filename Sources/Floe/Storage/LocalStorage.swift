@@ -10,9 +10,10 @@ import Foundation
 /// ``LogStorage`` on a local POSIX file system.
 ///
 /// Commits are published with `link(2)`: the contents go to a uniquely named temporary file in the
-/// same directory, which is `fsync`ed, hard-linked to the final name (failing with `EEXIST` if the
-/// version is taken, which is reported as ``PutOutcome/alreadyExists``), unlinked, and then the
-/// directory is `fsync`ed. A commit name is never the target of a plain `rename`, so a concurrent
+/// same directory, which is `fsync`ed (together with the commit's data files and their directories,
+/// concurrently, see ``writeIfAbsent(_:contents:afterMakingDurable:)``), hard-linked to the final
+/// name (failing with `EEXIST` if the version is taken, which is reported as
+/// ``PutOutcome/alreadyExists``), unlinked, and then the directory is `fsync`ed. A commit name is never the target of a plain `rename`, so a concurrent
 /// writer can never replace a published commit. Other writes go through a temporary file, `fsync`,
 /// `rename` into place and a directory `fsync`.
 ///
@@ -166,19 +167,7 @@ public struct LocalStorage: LogStorage {
 
     /// Publishes a file with temp file, `fsync`, `link(2)`, `unlink` and directory `fsync`; `EEXIST` from `link` gives ``PutOutcome/alreadyExists``.
     public func writeIfAbsent(_ path: String, contents: [UInt8]) throws -> PutOutcome {
-        let absolute = try absolutePath(path)
-        let directory = Self.parent(of: absolute)
-        try createDirectories(directory)
-        let temp = try writeTemporaryFile(in: directory, finalName: Self.lastComponent(absolute), contents: contents)
-        defer { unlink(temp) }
-        if link(temp, absolute) != 0 {
-            let code = errno
-            if code == EEXIST { return .alreadyExists }
-            throw Self.posixError(code, "cannot publish \(absolute)")
-        }
-        unlink(temp)
-        try Self.syncDirectory(directory)
-        return .written
+        try writeIfAbsent(path, contents: contents, afterMakingDurable: [])
     }
 
     /// Replaces a file with temp file, `fsync`, `rename(2)` and directory `fsync`.
@@ -279,7 +268,7 @@ public struct LocalStorage: LogStorage {
     /// Writes `contents` to a new uniquely named hidden file in `directory` and fsyncs it.
     ///
     /// - Returns: The temporary file's absolute path.
-    func writeTemporaryFile(in directory: String, finalName: String, contents: [UInt8]) throws -> String {
+    func writeTemporaryFile(in directory: String, finalName: String, contents: [UInt8], syncs: Bool = true) throws -> String {
         let temp = "\(directory)/.\(finalName).\(UUID().uuidString.lowercased()).tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Self.posixError(errno, "cannot create temporary file \(temp)") }
@@ -300,7 +289,7 @@ public struct LocalStorage: LogStorage {
                 }
                 offset += n
             }
-            try Self.syncFile(fd, path: temp)
+            if syncs { try Self.syncFile(fd, path: temp) }
         }
         ok = true
         return temp

@@ -63,6 +63,17 @@ public protocol LogStorage: Sendable {
     /// - Returns: `.alreadyExists`, not an error, when the path is taken.
     func writeIfAbsent(_ path: String, contents: [UInt8]) throws -> PutOutcome
 
+    /// Like ``writeIfAbsent(_:contents:)``, but first makes the files at `prerequisites` (written
+    /// earlier without syncing, e.g. a commit's data files) and their directory entries durable:
+    /// once this returns `.written`, or `.alreadyExists`, every prerequisite survives a crash, and a
+    /// crash at any moment never leaves a published file whose prerequisites are not durable.
+    /// Implementations may sync the prerequisites concurrently with the new file's own contents.
+    func writeIfAbsent(_ path: String, contents: [UInt8], afterMakingDurable prerequisites: [String]) throws -> PutOutcome
+
+    /// Makes the files at `paths`, written earlier without syncing, and their directory entries
+    /// durable. Storage whose writes are durable when they return does nothing.
+    func makeDurable(_ paths: [String]) throws
+
     /// Durably writes `path`, replacing any existing file atomically (readers see the old or the
     /// new contents, never a mix). Parent directories are created as needed. Used for data files,
     /// checkpoints and `_last_checkpoint`.
@@ -76,6 +87,15 @@ public protocol LogStorage: Sendable {
 }
 
 extension LogStorage {
+    /// Does nothing: the default for storage whose writes are durable when they return.
+    public func makeDurable(_ paths: [String]) throws {}
+
+    /// Calls ``makeDurable(_:)`` and then ``writeIfAbsent(_:contents:)``.
+    public func writeIfAbsent(_ path: String, contents: [UInt8], afterMakingDurable prerequisites: [String]) throws -> PutOutcome {
+        try makeDurable(prerequisites)
+        return try writeIfAbsent(path, contents: contents)
+    }
+
     /// Reads a byte range by reading the whole file and slicing it.
     public func read(_ path: String, offset: Int64, length: Int) throws -> [UInt8] {
         guard offset >= 0, length >= 0 else {

@@ -3,7 +3,9 @@ import Foundation
 extension Transaction {
     /// Commits the staged changes as the next table version.
     ///
-    /// Publishes `_delta_log/<version>.json` with ``LogStorage/writeIfAbsent(_:contents:)``. When
+    /// Publishes `_delta_log/<version>.json` with
+    /// ``LogStorage/writeIfAbsent(_:contents:afterMakingDurable:)``, which first makes the data files
+    /// this transaction wrote durable (concurrently with the commit file itself). When
     /// another writer took that version, the winning commit is read and checked for conflicts (see
     /// ``Transaction``); without a conflict the transaction retries at the next version after a
     /// jittered exponential backoff, until ``CommitOptions/timeout``.
@@ -32,6 +34,7 @@ extension Transaction {
         var previousTimestamp: Int64? = readSnapshot?.timestamp
         var backoff = options.initialBackoff
         var retries = 0
+        var unsynced = unsyncedPaths
 
         if readSnapshot == nil, let latest = try? table.latestVersion() {
             throw DeltaError(.tableAlreadyExists, "a Delta table already exists at \(table.root) (version \(latest))")
@@ -40,7 +43,9 @@ extension Transaction {
         while true {
             let actions = try actionsToCommit(version: version, previousTimestamp: previousTimestamp)
             let contents = Action.commitFileContents(actions, partitionColumns: effectiveMetadata?.partitionColumns ?? [])
-            switch try storage.writeIfAbsent(LogFile.commitPath(version), contents: contents) {
+            let outcome = try storage.writeIfAbsent(LogFile.commitPath(version), contents: contents, afterMakingDurable: unsynced)
+            unsynced = []
+            switch outcome {
             case .written:
                 maintainLog(afterCommitting: version)
                 return .committed(version: version)

@@ -42,7 +42,13 @@ extension Transaction {
     ///   `delta.enableDeletionVectors` is `true` — make it reader version 3 / writer version 7 with
     ///   those features in both lists.
     ///
-    /// Column mapping, identity columns and row tracking are not supported yet and are refused.
+    /// - Column mapping (`delta.columnMapping.mode` `name` or `id`): every field, nested ones
+    ///   included, gets a `delta.columnMapping.id` and a `col-<uuid>` physical name (ids and names
+    ///   the schema already has are kept) and `delta.columnMapping.maxColumnId` is set; the protocol
+    ///   lists `columnMapping` as a reader-writer feature when it uses table features, otherwise it
+    ///   is the legacy reader version 2 / writer version 5.
+    ///
+    /// Identity columns and row tracking are not supported yet and are refused.
     ///
     /// - Throws: ``DeltaError/Code/invalidArgument`` for an invalid schema or partition columns,
     ///   ``DeltaError/Code/unsupportedFeature`` for properties Floe cannot honour.
@@ -72,8 +78,21 @@ extension Transaction {
             throw DeltaError(.invalidArgument, "a table needs at least one column that is not a partition column")
         }
         var configuration = configuration
-        if let mode = configuration["delta.columnMapping.mode"], mode.lowercased() != "none" {
-            throw DeltaError(.unsupportedFeature, "creating tables with column mapping (delta.columnMapping.mode=\(mode)) is not supported yet")
+        var schema = schema
+        let mappingMode = try ColumnMappingMode.requested(by: configuration)
+        if mappingMode != .none {
+            // Every field gets an id and a unique physical name (PROTOCOL.md, "Writer Requirements
+            // for Column Mapping"); given ones are kept.
+            let given = configuration[ColumnMappingMode.maxColumnIDKey].flatMap { Int64($0) } ?? 0
+            var next = max(given, schema.maxColumnMappingID)
+            schema = schema.assigningColumnMapping(nextID: &next, naming: .generated)
+            do {
+                try schema.validateColumnMapping(maxColumnID: next)
+            } catch let error as DeltaError {
+                throw DeltaError(.invalidArgument, error.message, underlying: error)
+            }
+            configuration[ColumnMappingMode.modeKey] = mappingMode.rawValue
+            configuration[ColumnMappingMode.maxColumnIDKey] = String(next)
         }
         if configuration["delta.enableRowTracking"]?.lowercased() == "true" {
             throw DeltaError(.unsupportedFeature, "creating tables with row tracking is not supported yet")
@@ -109,6 +128,9 @@ extension Transaction {
         if schema.fields.contains(where: { $0.type.contains(.timestampNtz) }) { readerWriter.append(.timestampNtz) }
         if schema.fields.contains(where: { $0.type.contains(.variant) }) { readerWriter.append(.variantType) }
         if enabled("delta.enableDeletionVectors") { readerWriter.append(.deletionVectors) }
+        if enabled("delta.enableTypeWidening") { readerWriter.append(.typeWidening) }
+        let mode = configuration["delta.columnMapping.mode"]?.lowercased()
+        let columnMapping = mode == "name" || mode == "id"
 
         var writerOnly: [TableFeature] = []
         if enabled("delta.enableInCommitTimestamps") { writerOnly.append(.inCommitTimestamp) }
@@ -120,6 +142,7 @@ extension Transaction {
 
         let needsTableFeatures = !readerWriter.isEmpty || writerOnly.contains(.inCommitTimestamp)
         if needsTableFeatures {
+            if columnMapping { readerWriter.append(.columnMapping) }
             return ProtocolAction(minReaderVersion: readerWriter.isEmpty ? 1 : 3, minWriterVersion: 7,
                                   readerFeatures: readerWriter.isEmpty ? nil : readerWriter,
                                   writerFeatures: writerOnly + readerWriter)
@@ -127,7 +150,8 @@ extension Transaction {
         var writerVersion = 2
         if writerOnly.contains(.checkConstraints) { writerVersion = 3 }
         if writerOnly.contains(.changeDataFeed) || writerOnly.contains(.generatedColumns) { writerVersion = 4 }
-        return ProtocolAction(minReaderVersion: 1, minWriterVersion: writerVersion)
+        if columnMapping { writerVersion = 5 }
+        return ProtocolAction(minReaderVersion: columnMapping ? 2 : 1, minWriterVersion: writerVersion)
     }
 }
 

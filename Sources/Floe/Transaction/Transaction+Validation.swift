@@ -13,11 +13,14 @@ extension Transaction {
             throw DeltaError(.invalidArgument, "table \(table.root) is append-only (delta.appendOnly=true): cannot remove \(removal.path) with dataChange=true")
         }
 
-        let partitionColumns = Set(metadata.partitionColumns)
+        // Under column mapping, `add.partitionValues` are keyed by physical names.
+        let mode = ColumnMappingMode(metadata: metadata, protocol: p)
+        let schemaForKeys = mode == .none ? nil : try metadata.schema()
+        let partitionColumns = Set(metadata.partitionColumns.map { c in schemaForKeys?.field(named: c)?.physicalName(for: mode) ?? c })
         var seen = Set<FileKey>()
         for add in addedFiles {
             guard Set(add.partitionValues.keys) == partitionColumns else {
-                throw DeltaError(.invalidArgument, "file \(add.path) has partition values for \(add.partitionValues.keys.sorted()) but the table is partitioned by \(metadata.partitionColumns)")
+                throw DeltaError(.invalidArgument, "file \(add.path) has partition values for \(add.partitionValues.keys.sorted()) but the table is partitioned by \(partitionColumns.sorted())")
             }
             guard !add.path.isEmpty, seen.insert(add.fileKey).inserted else {
                 throw DeltaError(.invalidArgument, "file \(add.path) is added more than once (or has an empty path)")
@@ -49,9 +52,6 @@ extension Transaction {
         var blocking: [String] = []
         for feature in unknown {
             switch feature {
-            case .columnMapping where p.minWriterVersion < 7:
-                let mode = metadata.configuration["delta.columnMapping.mode"]?.lowercased() ?? "none"
-                if mode != "none" { blocking.append("columnMapping (mode \(mode))") }
             case .identityColumns where p.minWriterVersion < 7:
                 if schema.anyField(where: { $0.metadata["delta.identity.start"] != nil }) { blocking.append("identityColumns") }
             default:

@@ -20,9 +20,9 @@ import Foundation
 ///
 /// Writer protocol: Floe commits only to tables whose writer features it supports
 /// (``TableFeature/supportedWriterFeatures``); it enforces `delta.appendOnly`, writes in-commit
-/// timestamps when enabled, and refuses to add data to tables with column invariants, CHECK
-/// constraints, generated or identity columns, column mapping or row tracking, which it cannot
-/// yet honour.
+/// timestamps when enabled, keeps column-mapping ids and physical names, and refuses to add data
+/// to tables with column invariants, CHECK constraints, generated or identity columns or row
+/// tracking, which it cannot yet honour.
 public struct Transaction: Sendable {
     /// The table being changed.
     public let table: Table
@@ -58,6 +58,11 @@ public struct Transaction: Sendable {
     public internal(set) var readFilePaths: Set<String> = []
     /// The partitions whose contents this transaction read, if recorded.
     public internal(set) var readPredicate: ReadPredicate?
+
+    /// Storage paths of files this transaction wrote without syncing (its data files); the commit
+    /// makes them and their directories durable before it is published (see
+    /// ``LogStorage/writeIfAbsent(_:contents:afterMakingDurable:)``).
+    var unsyncedPaths: [String] = []
 
     /// A unique id for the transaction, recorded as `commitInfo.txnId`.
     public let id = UUID().uuidString.lowercased()
@@ -106,11 +111,13 @@ public struct Transaction: Sendable {
     /// Replaces the table metadata.
     ///
     /// When the new properties or schema use a feature the protocol does not support yet (e.g.
-    /// `delta.enableInCommitTimestamps`, `delta.appendOnly`, `timestamp_ntz` columns), the protocol
-    /// is upgraded in the same commit (see ``ProtocolAction/supporting(_:)``).
+    /// `delta.enableInCommitTimestamps`, `delta.appendOnly`, `timestamp_ntz` columns,
+    /// `delta.columnMapping.mode`), the protocol is upgraded in the same commit (see
+    /// ``ProtocolAction/supporting(_:)``). Under column mapping, fields without a column-mapping id
+    /// or physical name get them and `delta.columnMapping.maxColumnId` is kept up to date.
     ///
-    /// - Throws: ``DeltaError/Code/invalidArgument`` when the schema does not parse or a partition
-    ///   column is not in it.
+    /// - Throws: ``DeltaError/Code/invalidArgument`` when the schema does not parse, a partition
+    ///   column is not in it, or the column mapping mode changes other than `none` → `name`.
     public mutating func updateMetadata(_ metadata: Metadata) throws {
         let schema: StructType
         do {
@@ -122,12 +129,15 @@ public struct Transaction: Sendable {
         for column in metadata.partitionColumns where schema.field(named: column) == nil {
             throw DeltaError(.invalidArgument, "partition column '\(column)' is not in the schema")
         }
-        newMetadata = metadata
-        requireFeatures(ProtocolAction.requiredFeatures(metadata: metadata, schema: schema))
+        let fitted = try fittingColumnMapping(metadata, schema: schema)
+        newMetadata = fitted
+        requireFeatures(ProtocolAction.requiredFeatures(metadata: fitted, schema: try fitted.schema()))
     }
 
     /// Evolves the table schema to accept `incoming` (see ``StructType/merged(with:options:)``).
-    /// Type widening is allowed only when `delta.enableTypeWidening` is `true`.
+    /// Type widening is allowed only when `delta.enableTypeWidening` is `true`. Under column
+    /// mapping, added fields (nested ones too) get the next column-mapping ids and new physical
+    /// names (see ``updateMetadata(_:)``).
     ///
     /// - Throws: ``DeltaError/Code/schemaMismatch`` naming the incompatible column.
     public mutating func mergeSchema(_ incoming: StructType) throws {

@@ -65,12 +65,18 @@ extension Table {
             }
         }
 
-        let writer = DataFileWriter(table: self, snapshot: snapshot, schema: schema, options: options)
+        let layout = try PhysicalWriteLayout(schema: schema, mode: transaction.effectiveColumnMappingMode)
+        let writer = DataFileWriter(table: self, snapshot: snapshot, schema: schema, options: options, layout: layout)
         var added: [AddFile] = []
+        var written: [String] = []
         for batch in conformed where batch.count > 0 {
-            added.append(contentsOf: try writer.write(batch))
+            for file in try writer.write(batch) {
+                added.append(file.add)
+                written.append(file.storagePath)
+            }
         }
         transaction.add(contentsOf: added)
+        transaction.unsyncedPaths += written
 
         var removed = 0
         if options.mode == .overwrite {
@@ -88,7 +94,7 @@ extension Table {
                 transaction.recordRead(.partitions { values in
                     let row = partitionColumns.map { c -> Scalar in
                         guard let t = fieldTypes[c], let at = try? t.arrowType() else { return .null }
-                        return (try? Scan.partitionScalar(values[c] ?? nil, deltaType: t, arrowType: at, column: c, file: "")) ?? .null
+                        return (try? Scan.partitionScalar(values[layout.physicalName(of: c)] ?? values[c] ?? nil, deltaType: t, arrowType: at, column: c, file: "")) ?? .null
                     }
                     let fields = partitionColumns.map { c in Field(c, (try? fieldTypes[c]?.arrowType()) ?? .null) }
                     guard let batch = try? RecordBatch(schema: Schema(fields), columns: zip(row, fields).map { (try? Column([$0], type: $1.dataType)) ?? Column.nulls($1.dataType, count: 1) }),
@@ -113,6 +119,7 @@ extension Table {
         if let app = options.applicationTransaction {
             transaction.setTransaction(appID: app.appID, version: app.version)
         }
+        try FailPoint.reach(.afterDataFile, path: LogFile.commitPath(snapshot.version + 1))
         let result = try transaction.commit(options: options.commit)
         return WriteResult(version: result.version, isSkipped: false, filesAdded: added.count, filesRemoved: removed,
                            rowsWritten: rows, bytesWritten: Int(bytes))
@@ -172,14 +179,23 @@ enum WriteConformer {
 
 /// Writes table-conformed batches as data files: one Parquet file per partition (and per
 /// ``WriteOptions/maxRowsPerFile`` rows) under Hive-style partition directories, each fully
-/// written and synced, described by an `add` action with partition values and statistics.
+/// written but not yet synced, described by an `add` action with partition values and statistics.
+/// The commit that adds them syncs them (and their directories) before it is published.
 struct DataFileWriter {
+    /// A written data file: its `add` action and its storage path (relative, not URI-encoded).
+    struct WrittenFile {
+        let add: AddFile
+        let storagePath: String
+    }
+
     let table: Table
     let snapshot: Snapshot
     let schema: StructType
     let options: WriteOptions
+    /// Physical names and field ids under column mapping.
+    let layout: PhysicalWriteLayout
 
-    func write(_ batch: RecordBatch) throws -> [AddFile] {
+    func write(_ batch: RecordBatch) throws -> [WrittenFile] {
         let partitionColumns = snapshot.partitionColumns
         let dataFields = batch.schema.fields.filter { !partitionColumns.contains($0.name) }
         let indexed = Int(snapshot.properties["delta.dataSkippingNumIndexedCols"] ?? "") ?? 32
@@ -206,7 +222,7 @@ struct DataFileWriter {
                 groups[key, default: []].append(Int32(row))
             }
         }
-        var adds: [AddFile] = []
+        var adds: [WrittenFile] = []
         let dataBatch = partitionColumns.isEmpty ? batch : try batch.project(dataFields.map(\.name))
         for key in order {
             let rows = groups[key] ?? []
@@ -222,8 +238,9 @@ struct DataFileWriter {
         return adds
     }
 
-    private func writeFile(_ batch: RecordBatch, partition: [String: String?], fields: [Field], indexed: Int) throws -> AddFile {
-        let directory = snapshot.partitionColumns.isEmpty ? "" : PathCoding.partitionDirectory(columns: snapshot.partitionColumns, values: partition)
+    private func writeFile(_ batch: RecordBatch, partition: [String: String?], fields: [Field], indexed: Int) throws -> WrittenFile {
+        let partition = layout.filePartitionValues(partition)
+        let directory = snapshot.partitionColumns.isEmpty ? "" : PathCoding.partitionDirectory(columns: snapshot.partitionColumns.map(layout.physicalName(of:)), values: partition)
         let codec: String
         switch options.parquet.compression {
         case .zstd: codec = "zstd"
@@ -244,15 +261,21 @@ struct DataFileWriter {
         } catch {
             throw DeltaError(.io, "cannot create directory '\(parent)': \(error.localizedDescription)", underlying: error)
         }
+        try FailPoint.reach(.beforeDataFile, path: absolute)
+        let fileFields = layout.fileFields(fields)
         let summary: ParquetWriteSummary
         do {
-            summary = try ParquetFileWriter.write([batch], to: absolute, schema: Schema(fields), options: options.parquet)
+            // Synced by the commit, together with the commit file (see `Transaction.unsyncedPaths`).
+            var parquet = options.parquet
+            parquet.isDurable = false
+            summary = try ParquetFileWriter.write([try layout.fileBatch(batch)], to: absolute, schema: Schema(fileFields), options: parquet)
         } catch let e as ParquetError {
             throw DeltaError(e.code == .schemaMismatch ? .constraintViolation : .io, "writing data file '\(relative)': \(e.message)", underlying: e)
         }
-        let stats = StatisticsJSON.make(numRecords: batch.count, fields: fields, statistics: summary.statistics, indexedColumns: indexed)
-        return AddFile(path: PathCoding.encodeURIPath(relative), partitionValues: partition, size: Int64(summary.fileSize),
-                       modificationTime: Int64(Date().timeIntervalSince1970 * 1000), dataChange: true, stats: stats)
+        let stats = StatisticsJSON.make(numRecords: batch.count, fields: fileFields, statistics: summary.statistics, indexedColumns: indexed)
+        let add = AddFile(path: PathCoding.encodeURIPath(relative), partitionValues: partition, size: Int64(summary.fileSize),
+                          modificationTime: Int64(Date().timeIntervalSince1970 * 1000), dataChange: true, stats: stats)
+        return WrittenFile(add: add, storagePath: relative)
     }
 
     /// The log's string form of a partition value (nil for null).

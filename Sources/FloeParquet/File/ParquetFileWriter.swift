@@ -139,7 +139,8 @@ public final class ParquetFileWriter {
         guard leaves.count == writers.count else {
             throw ParquetError(.internalError, "shredding produced \(leaves.count) leaves for \(writers.count) columns")
         }
-        if options.parallelism > 1 && writers.count > 1 {
+        // Small batches encode faster on this thread than the hand-off to others costs.
+        if options.parallelism > 1 && writers.count > 1 && batch.count >= 4096 {
             let errors = ErrorSlot()
             let writers = UncheckedBox(self.writers)
             DispatchQueue.concurrentPerform(iterations: self.writers.count) { i in
@@ -207,7 +208,7 @@ public final class ParquetFileWriter {
             guard rename(temporaryPath, path) == 0 else {
                 throw ParquetError(.io, "cannot move the finished file to '\(path)': \(String(cString: strerror(errno)))")
             }
-            if options.isDurable { ParquetFileWriter.syncDirectory(of: path) }
+            if options.isDurable { try ParquetFileWriter.syncDirectory(of: path) }
             isClosed = true
             return ParquetWriteSummary(path: path, numRows: totalRows, fileSize: position, statistics: mergedStatistics)
         } catch {
@@ -259,11 +260,19 @@ public final class ParquetFileWriter {
         isClosed = true
     }
 
-    static func syncDirectory(of path: String) {
+    /// Fsyncs the directory holding `path`, so a renamed file's entry is durable.
+    static func syncDirectory(of path: String) throws {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
         let dfd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 { _ = fsync(dfd); Glibc.close(dfd) }
+        guard dfd >= 0 else {
+            throw ParquetError(.io, "cannot open directory '\(directory)' to fsync it: \(String(cString: strerror(errno)))")
+        }
+        defer { Glibc.close(dfd) }
+        while fsync(dfd) != 0 {
+            if errno == EINTR { continue }
+            throw ParquetError(.io, "fsync of directory '\(directory)' failed: \(String(cString: strerror(errno)))")
+        }
     }
 
     /// Writes `batches` (all of one schema) to `path` as one file.

@@ -32,7 +32,8 @@ public struct ParquetWriteOptions: Sendable {
     public var maxStatisticsSize: Int = 4096
     /// Write data page v2 instead of v1.
     public var usesDataPageV2: Bool = false
-    /// Threads used to encode the columns of a row group (default: the active processors, at most 4).
+    /// Threads used to encode the columns of a batch (default: the active processors, at most 4);
+    /// batches under 4,096 rows are encoded on the calling thread.
     public var parallelism: Int = ParquetWriteOptions.defaultParallelism
 
     /// The active processor count, capped at 4.

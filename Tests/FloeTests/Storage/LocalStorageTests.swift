@@ -31,6 +31,31 @@ struct LocalStorageTests {
         #expect(winners.value == 1)
     }
 
+    @Test("a commit makes its data files and every directory up to the root durable first")
+    func durabilityTargets() throws {
+        let root = try Fixtures.scratchDirectory("storage")
+        defer { Fixtures.remove(root) }
+        let storage = LocalStorage(root: root)
+        try FileManager.default.createDirectory(atPath: root + "/a=1/b=2", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: root + "/a=1/b=2/f.parquet", contents: Data([1]))
+        FileManager.default.createFile(atPath: root + "/g.parquet", contents: Data([2]))
+        let targets = try storage.durabilityTargets(["a=1/b=2/f.parquet", "g.parquet"])
+        #expect(targets.files == [storage.root + "/a=1/b=2/f.parquet", storage.root + "/g.parquet"])
+        #expect(targets.directories == [storage.root + "/a=1/b=2", storage.root + "/a=1", storage.root])
+        #expect(try storage.writeIfAbsent("_delta_log/00000000000000000000.json", contents: Array("x\n".utf8),
+                                          afterMakingDurable: ["a=1/b=2/f.parquet", "g.parquet"]) == .written)
+        // A missing or escaping prerequisite fails the publication: nothing is published.
+        #expect(throws: DeltaError.self) {
+            try storage.writeIfAbsent("_delta_log/00000000000000000001.json", contents: [], afterMakingDurable: ["missing.parquet"])
+        }
+        let escape = try #require(throws: DeltaError.self) {
+            try storage.writeIfAbsent("_delta_log/00000000000000000001.json", contents: [], afterMakingDurable: ["../x.parquet"])
+        }
+        #expect(escape.code == .pathEscapesTable)
+        #expect(try storage.entry(at: "_delta_log/00000000000000000001.json") == nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/_delta_log") == ["00000000000000000000.json"])
+    }
+
     @Test("paths may not escape the table root")
     func escapes() throws {
         let root = try Fixtures.scratchDirectory("storage")

@@ -57,7 +57,7 @@ struct TransactionTests {
         #expect(throws: DeltaError.self) { try table.create(schema: StructType([])) }
         #expect(throws: DeltaError.self) { try table.create(schema: testSchema, partitionColumns: ["nope"]) }
         #expect(throws: DeltaError.self) { try table.create(schema: testSchema, partitionColumns: ["id", "p"]) }
-        #expect(throws: DeltaError.self) { try table.create(schema: testSchema, configuration: ["delta.columnMapping.mode": "name"]) }
+        #expect(throws: DeltaError.self) { try table.create(schema: testSchema, configuration: ["delta.columnMapping.mode": "names"]) }
         #expect(!FileManager.default.fileExists(atPath: root + "/_delta_log"))
     }
 
