@@ -279,6 +279,10 @@ struct DataFileWriter {
     }
 
     /// The log's string form of a partition value (nil for null).
+    ///
+    /// An empty string or binary value is written as null: readers take an empty partition value
+    /// for null (the protocol's readers, Floe's and Spark's, which writes it so), while delta-rs's
+    /// DataFusion reader returns `""` for it, so only null is read alike everywhere.
     static func partitionString(_ value: Scalar, type: DeltaType, column: String) throws -> String? {
         let pv: PartitionValue
         switch (value, type) {
@@ -299,6 +303,7 @@ struct DataFileWriter {
         default:
             throw DeltaError(.schemaMismatch, "partition column '\(column)' of type \(type) cannot hold \(value)")
         }
-        return pv.serialized
+        guard let text = pv.serialized, !text.isEmpty else { return nil }
+        return text
     }
 }

@@ -128,3 +128,32 @@ import FloeColumnar
         #expect(try table.snapshot().transactionVersion(for: "stream-1") == 1)
     }
 }
+
+extension WriteTests {
+    /// Empty string and binary partition values are written as null (readers take an empty
+    /// partition value for null; writing `""` made delta-rs read `""` where Floe reads null).
+    @Test func emptyPartitionValuesAreWrittenAsNull() throws {
+        let root = try Fixtures.scratchDirectory("write-empty-partition")
+        defer { Fixtures.remove(root) }
+        let table = Table(path: root)
+        let schema = try StructType(ddl: "id long, s string, b binary")
+        try table.create(schema: schema, partitionColumns: ["s", "b"])
+        let arrow = try schema.arrowSchema()
+        let batch = try RecordBatch(schema: arrow, columns: [
+            try Column([.int(1), .int(2), .int(3)], type: .int64),
+            try Column([.string(""), .null, .string("x")], type: .string),
+            try Column([.binary([]), .null, .binary([1])], type: .binary),
+        ])
+        try table.append([batch])
+        let files = try table.snapshot().activeFiles
+        #expect(files.count == 2, "rows 1 and 2 share the null partition: \(files.map(\.path))")
+        for file in files where file.partitionValues["s"] ?? nil != "x" {
+            #expect(file.partitionValues["s"] == .some(nil) && file.partitionValues["b"] == .some(nil), "\(file.partitionValues)")
+            #expect(file.path.hasPrefix("s=__HIVE_DEFAULT_PARTITION__/b=__HIVE_DEFAULT_PARTITION__/"))
+        }
+        #expect(files.contains { $0.partitionValues["s"] == .some("x") && $0.partitionValues["b"] == .some("\u{01}") })
+        var nulls = 0
+        for b in try table.scan().readAll() { nulls += b.columns[1].nullCount + b.columns[2].nullCount }
+        #expect(nulls == 4)
+    }
+}
