@@ -62,6 +62,10 @@ enum TablePath {
             if path.hasPrefix(root) { return String(path.dropFirst(root.count)) }
             throw DeltaError(.pathEscapesTable, "\(what) '\(path)' is outside the table \(storage.rootDescription); Floe reads only files inside the table")
         } else {
+            // Storage refuses `..` anyway; refusing here names what the path was for.
+            if path.split(separator: "/", omittingEmptySubsequences: false).contains("..") {
+                throw DeltaError(.pathEscapesTable, "\(what) '\(path)' climbs out with '..': it is outside the table \(storage.rootDescription); Floe reads only files inside the table")
+            }
             return path
         }
         guard let absolute, let local = storage as? LocalStorage else {
