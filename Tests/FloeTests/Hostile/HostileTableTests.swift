@@ -54,6 +54,33 @@ struct HostileTableTests {
         #expect(rows == 1)
     }
 
+    @Test("absolute paths into another directory are read only when LocalStorage.externalReadRoots allows it")
+    func externalReadRoots() throws {
+        let source = try Fixtures.scratchDirectory("hostile-source")
+        let clone = try Fixtures.scratchDirectory("hostile-clone")
+        defer { Fixtures.remove(source); Fixtures.remove(clone) }
+        let table = Table(path: source)
+        try table.create(schema: StructType([StructField(name: "a", type: .long)]), options: TableCreationOptions(inCommitTimestamps: false))
+        let arrow = try table.snapshot().arrowSchema()
+        try table.append([try RecordBatch(schema: arrow, columns: [try Column([.int(1), .int(2)], type: .int64)])])
+        let file = try #require(table.snapshot().activeFiles.first)
+        let absolute = LocalStorage(root: source).root + "/" + file.path
+        // A shallow-clone-like table: its log names the source's file by absolute path (and /etc/passwd).
+        try Fixtures.writeCommit(clone, 0, [Fixtures.protocolLine, Self.metadata.replacingOccurrences(of: #""name":"id""#, with: #""name":"a""#),
+                                            Self.add("file://" + absolute).replacingOccurrences(of: #""size":1"#, with: #""size":\#(file.size)"#)])
+        let refused = try #require(throws: DeltaError.self) { _ = try Table(path: clone).scan().readAll() }
+        #expect(refused.code == .pathEscapesTable && refused.message.contains(absolute), "\(refused)")
+        let allowed = Table(storage: LocalStorage(root: clone, externalReadRoots: [source]))
+        #expect(try allowed.scan().readAll().reduce(0) { $0 + $1.count } == 2)
+        // Other places stay out of reach, and writes never leave the table.
+        let storage = LocalStorage(root: clone, externalReadRoots: [source])
+        #expect(throws: DeltaError.self) { try storage.read("/etc/passwd") }
+        #expect(throws: DeltaError.self) { try storage.read(source + "/../etc/passwd") }
+        #expect(throws: DeltaError.self) { try storage.write(source + "/x.bin", contents: [1]) }
+        #expect(throws: DeltaError.self) { try storage.delete(absolute) }
+        #expect(FileManager.default.fileExists(atPath: absolute))
+    }
+
     @Test("deletion vector paths escaping the table are refused naming the path")
     func escapingDeletionVectors() throws {
         // A `p` vector with an absolute path outside, and a `u` vector whose random prefix climbs out.
