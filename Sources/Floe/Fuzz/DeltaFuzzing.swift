@@ -198,9 +198,7 @@ package enum DeltaFuzzing {
 
     static func fuzzCondition(_ text: String) throws {
         let batch = try conditionBatch()
-        var parsedAny = false
         if let generic = try? Condition(sql: text) {
-            parsedAny = true
             // Binding may refuse (unknown column, literal of the wrong type) with either module's error.
             if let bound = try? generic.bound(to: conditionSchema) {
                 try evaluate(bound, batch)
@@ -208,7 +206,6 @@ package enum DeltaFuzzing {
         }
         let resolved: Condition
         do { resolved = try Condition(sql: text, schema: conditionSchema) } catch let e as DeltaError where e.code != .internalError {
-            _ = parsedAny
             return
         }
         try evaluate(resolved, batch)

@@ -82,11 +82,11 @@ public struct TableFeature: RawRepresentable, Hashable, Sendable, ExpressibleByS
     /// Writer features Floe's transactions know how to honour.
     ///
     /// `appendOnly` is enforced, `inCommitTimestamp` written, `domainMetadata` reconciled,
-    /// type changes recorded in `delta.typeChanges` by schema merging;
-    /// `invariants`, `checkConstraints`, `generatedColumns` and `changeDataFeed` are accepted while
-    /// the table does not use them (no `delta.invariants` metadata, no `delta.constraints.*`
-    /// properties, no generation expressions, change data feed not enabled — see
-    /// ``Transaction``); the rest only add rules Floe's log layer already follows.
+    /// type changes recorded in `delta.typeChanges` by schema merging; `invariants` and
+    /// `checkConstraints` are enforced on every write (``TableConstraint``); `generatedColumns` and
+    /// `changeDataFeed` are accepted while the table does not use them (no generation expressions,
+    /// change data feed not enabled — see ``Transaction``); the rest only add rules Floe's log
+    /// layer already follows.
     public static let supportedWriterFeatures: Set<TableFeature> = [
         .appendOnly, .invariants, .checkConstraints, .generatedColumns, .changeDataFeed, .inCommitTimestamp,
         .domainMetadata, .timestampNtz, .vacuumProtocolCheck, .deletionVectors, .v2Checkpoint,
