@@ -115,8 +115,10 @@ for target in "${targets[@]}"; do
     status=0
     # -timeout: one input running longer is a hang; -rss_limit_mb also caps single allocations
     # (-malloc_limit_mb defaults to it). `timeout` is a backstop should libFuzzer itself stall.
+    dict=()
+    [ -f "$work/seeds/$target.dict" ] && dict=(-dict="$work/seeds/$target.dict")
     FLOE_FUZZ_TARGET="$target" timeout --kill-after=10 $((seconds + 120)) "$bindir/$(harness "$target")" \
-        -max_total_time="$seconds" -max_len="$(max_len "$target")" -rss_limit_mb=2048 -timeout=10 \
+        -max_total_time="$seconds" -max_len="$(max_len "$target")" -rss_limit_mb=2048 -timeout=10 ${dict[@]+"${dict[@]}"} \
         -print_final_stats=1 -artifact_prefix="$artifacts/$target-" ${FLOE_FUZZ_FLAGS:-} \
         "$corpus" "$work/seeds/$target" >"$log" 2>&1 || status=$?
     elapsed=$((SECONDS - started))

@@ -21,6 +21,13 @@ extension DeltaFuzzing {
         for (target, seeds) in generatedSeeds() {
             for (i, seed) in seeds.enumerated() { try write(seed, target: target, name: "generated-\(i)") }
         }
+        // libFuzzer dictionaries (`-dict=DIR/<target>.dict`): the grammar's words.
+        for (target, words) in dictionaries {
+            let text = words.map(dictionaryEntry).joined(separator: "\n") + "\n"
+            guard manager.createFile(atPath: directory + "/" + target.rawValue + ".dict", contents: Data(text.utf8)) else {
+                throw DeltaError(.io, "cannot write the dictionary \(directory)/\(target.rawValue).dict")
+            }
+        }
         for committed in committedDirectories {
             let names = (try? manager.contentsOfDirectory(atPath: committed)) ?? []
             for name in names.sorted() where !name.hasPrefix(".") {
@@ -36,6 +43,36 @@ extension DeltaFuzzing {
     package static func target(ofFileNamed name: String) -> Target? {
         name.split(separator: "-", maxSplits: 1).first.flatMap { Target(rawValue: String($0)) }
     }
+
+    /// `word` as a libFuzzer dictionary entry: quoted, `\\` and `"` escaped, other bytes outside
+    /// printable ASCII as `\xHH`.
+    static func dictionaryEntry(_ word: String) -> String {
+        let hex = Array("0123456789ABCDEF")
+        var out = "\""
+        for byte in word.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): out += "\\\\"
+            case UInt8(ascii: "\""): out += "\\\""
+            case 0x20...0x7E: out.append(Character(Unicode.Scalar(byte)))
+            default: out += "\\x" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0x0F)])
+            }
+        }
+        return out + "\""
+    }
+
+    /// Words of each target's grammar, for libFuzzer's `-dict`.
+    static let dictionaries: [(Target, [String])] = [
+        (.log, ["{\"add\":{", "{\"remove\":{", "{\"metaData\":{", "{\"protocol\":{", "{\"commitInfo\":{", "{\"txn\":{",
+                "{\"domainMetadata\":{", "\"path\":", "\"partitionValues\":", "\"size\":", "\"stats\":", "\"deletionVector\":",
+                "\"storageType\":\"u\"", "\"pathOrInlineDv\":", "\"schemaString\":", "\"minReaderVersion\":", "\"minWriterVersion\":",
+                "\"readerFeatures\":", "\"writerFeatures\":", "\"configuration\":", "\"numRecords\":", "\"minValues\":",
+                "\"maxValues\":", "\"nullCount\":", "\\\"type\\\":", "\\\"struct\\\"", "\\\"fields\\\":", "%2F", "..", "\n\n\n"]),
+        (.condition, ["AND", "OR", "NOT", "IN", "IS", "NULL", "BETWEEN", "TRUE", "FALSE", "DATE '", "TIMESTAMP '",
+                      "TIMESTAMP_NTZ '", "<>", "!=", "<=", ">=", "==", "`", "''", "loc.lat", "1e308", "-9223372036854775808"]),
+        (.ddl, ["struct<", "array<", "map<", "decimal(", "not null", "comment '", "timestamp_ntz", "bigint", "varchar(", "`"]),
+        (.ndjson, ["{\"id\":", "\"tags\":[", "\"attrs\":{", "\"loc\":{", "\"dec\":", "\"ts\":", "\\u0000", "1e400", "null"]),
+        (.csv, ["id,", "\"\"", "\r\n", ",,", "2026-01-01", "1e400", "true"]),
+    ]
 
     /// Seeds made by Floe's own serializers, so they track the formats as they change: commit files
     /// with every action kind, the DDL and predicates of the fuzzing schemas, and rows of them.

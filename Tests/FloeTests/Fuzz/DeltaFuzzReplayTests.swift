@@ -63,6 +63,20 @@ import Testing
         }
     }
 
+    @Test("seeds and dictionaries are written per target; dictionary entries escape what libFuzzer needs")
+    func writesSeeds() throws {
+        #expect(DeltaFuzzing.dictionaryEntry("a\"b\\c\n\u{e9}") == #""a\"b\\c\x0A\xC3\xA9""#)
+        let directory = NSTemporaryDirectory() + "floe-fuzz-seeds-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let counts = try DeltaFuzzing.writeSeeds(to: directory, committedDirectories: [Self.testsFolder.appendingPathComponent("FuzzSeeds").path])
+        for target in DeltaFuzzing.Target.allCases {
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory + "/" + target.rawValue)
+            #expect(names.count == counts[target] && names.count >= 3, "\(target)")
+            let dict = try String(contentsOfFile: directory + "/" + target.rawValue + ".dict", encoding: .utf8)
+            #expect(dict.split(separator: "\n").allSatisfy { $0.hasPrefix("\"") && $0.hasSuffix("\"") }, "\(target)")
+        }
+    }
+
     @Test("log inputs split into commit files at each blank line pair")
     func logCommits() {
         #expect(DeltaFuzzing.commits(Array("a\n\n\nb\n\n\nc".utf8)).map { String(decoding: $0, as: UTF8.self) } == ["a\n", "b\n", "c"])
