@@ -63,6 +63,10 @@ let package = Package(
         // -DFLOE_FUZZING); an ordinary build makes it a tool that replays inputs.
         .executableTarget(name: "fuzz-parquet", dependencies: ["FloeParquet"], path: "Tools/fuzz-parquet",
                           swiftSettings: strict + [.enableExperimentalFeature("Extern")]),
+        // The libFuzzer harness of Floe's text parsers: log, predicates, DDL, ndjson and CSV rows
+        // (built by Tools/fuzz.sh likewise; an ordinary build replays inputs).
+        .executableTarget(name: "fuzz-floe", dependencies: ["Floe"], path: "Tools/fuzz-floe",
+                          swiftSettings: strict + [.enableExperimentalFeature("Extern")]),
 
         .testTarget(name: "FloeColumnarTests", dependencies: ["FloeColumnar"],
                     path: "Tests/FloeColumnarTests", swiftSettings: strict),
@@ -71,7 +75,9 @@ let package = Package(
                     exclude: ["FuzzRegressions"],  // inputs read via #filePath (FuzzRegressionTests)
                     swiftSettings: strict),
         .testTarget(name: "FloeTests", dependencies: ["Floe", "FloeParquet", "FloeColumnar"],
-                    path: "Tests/FloeTests", swiftSettings: strict),
+                    path: "Tests/FloeTests",
+                    exclude: ["FuzzSeeds", "FuzzRegressions"],  // inputs read via #filePath (DeltaFuzzReplayTests)
+                    swiftSettings: strict),
         // Also runs the `floe` executable (built as a dependency) for the CLI contract.
         .testTarget(name: "FloeSQLiteTests", dependencies: ["FloeSQLite", "Floe", "FloeColumnar", "floe"],
                     path: "Tests/FloeSQLiteTests", swiftSettings: strict),

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("floe usage and help")
 struct UsageTests {
-    static let subcommands = ["create", "append", "overwrite", "scan", "describe", "history", "files", "checkpoint", "alter", "demo"]
+    static let subcommands = ["create", "append", "overwrite", "scan", "describe", "history", "files", "checkpoint", "alter", "constraint", "demo"]
 
     @Test("the root help lists every subcommand")
     func rootHelp() throws {

@@ -24,7 +24,7 @@ struct FloeCommand: ParsableCommand {
         """,
         subcommands: [CreateCommand.self, AppendCommand.self, OverwriteCommand.self, ScanCommand.self,
                       DescribeCommand.self, HistoryCommand.self, FilesCommand.self, ChangesCommand.self,
-                      SQLCommand.self, AlterCommand.self, OptimizeCommand.self, VacuumCommand.self, CheckpointCommand.self,
+                      SQLCommand.self, AlterCommand.self, OptimizeCommand.self, VacuumCommand.self, CheckpointCommand.self, ConstraintCommand.self,
                       DemoCommand.self, ParquetCommand.self])
 
     static func main() {

@@ -94,7 +94,13 @@ public final class RowDecoder {
         DeltaError(.invalidArgument, "line \(line): unknown column '\(name)' (table columns: \(schema.fields.map(\.name).joined(separator: ", "))); use --merge-schema to add it")
     }
 
-    /// Decodes one record and appends it; a record that fails to decode is not added.
+    /// The error for a JSON record naming one column twice (keys match case-insensitively).
+    private func duplicateKey(_ name: String, line: Int) -> DeltaError {
+        DeltaError(.invalidArgument, "line \(line): column '\(name)' appears more than once in the record")
+    }
+
+    /// Decodes one record and appends it; a record that fails to decode is not added (a record
+    /// naming a column twice is refused).
     public func append(_ record: InputRecord) throws {
         var row = [Scalar](repeating: .null, count: schema.fields.count)
         var present = [Bool](repeating: false, count: schema.fields.count)
@@ -110,12 +116,18 @@ public final class RowDecoder {
             guard case .object(let object) = value else {
                 throw DeltaError(.invalidArgument, "line \(record.line): expected a JSON object, found \(Self.kind(of: value))")
             }
+            var extraNames = Set<String>()
             for member in object {
                 if let i = columnIndex(member.key) {
                     let field = schema.fields[i]
+                    guard !present[i] else { throw duplicateKey(member.key, line: record.line) }
                     row[i] = try JSONScalar.convert(member.value, to: field.dataType, path: field.name, line: record.line)
                     present[i] = true
                 } else if allowsNewColumns {
+                    // A key given twice would add two values to one new column.
+                    guard extraNames.insert(member.key.lowercased()).inserted else {
+                        throw duplicateKey(member.key, line: record.line)
+                    }
                     extra.append((member.key, .json(member.value, line: record.line)))
                 } else {
                     throw unknownColumn(member.key, line: record.line)

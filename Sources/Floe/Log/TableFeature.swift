@@ -84,11 +84,11 @@ public struct TableFeature: RawRepresentable, Hashable, Sendable, ExpressibleByS
     /// `appendOnly` is enforced, `inCommitTimestamp` written, `domainMetadata` reconciled,
     /// type changes recorded in `delta.typeChanges` by schema merging and column type changes;
     /// `columnMapping` honoured (ids, physical names, Parquet field ids, physical names in
-    /// partition values and statistics, `delta.columnMapping.maxColumnId`);
-    /// `invariants`, `checkConstraints`, `generatedColumns` and `changeDataFeed` are accepted while
-    /// the table does not use them (no `delta.invariants` metadata, no `delta.constraints.*`
-    /// properties, no generation expressions, change data feed not enabled — see
-    /// ``Transaction``); the rest only add rules Floe's log layer already follows.
+    /// partition values and statistics, `delta.columnMapping.maxColumnId`); `invariants` and
+    /// `checkConstraints` are enforced on every write (``TableConstraint``); `generatedColumns` and
+    /// `changeDataFeed` are accepted while the table does not use them (no generation expressions,
+    /// change data feed not enabled — see ``Transaction``); the rest only add rules Floe's log
+    /// layer already follows.
     public static let supportedWriterFeatures: Set<TableFeature> = [
         .appendOnly, .invariants, .checkConstraints, .generatedColumns, .changeDataFeed, .inCommitTimestamp,
         .domainMetadata, .timestampNtz, .vacuumProtocolCheck, .deletionVectors, .v2Checkpoint,

@@ -10,7 +10,7 @@ enum DataFileSource {
         let relativePath = try TablePath.relative(path, in: storage, what: "data file")
         do {
             if let local = storage as? LocalStorage {
-                let path = try local.absolutePath(relativePath)
+                let path = try local.readablePath(relativePath)
                 return try ParquetFileReader(path: path, int96Unit: .microsecond)
             }
             guard let entry = try storage.entry(at: relativePath) else {
@@ -45,7 +45,8 @@ struct StorageByteSource: ByteSource {
 enum TablePath {
     /// `path` relative to the table root: relative paths are returned as they are; absolute paths
     /// (`/abs/path`, `file:/abs/path`, `file:///abs/path`, or a URI under the storage's root
-    /// description) only when they lie inside the table.
+    /// description) only when they lie inside the table — or, kept absolute, when they lie under
+    /// one of ``LocalStorage/externalReadRoots`` (none by default).
     ///
     /// - Throws: ``DeltaError/Code/pathEscapesTable`` for a path outside the table.
     static func relative(_ path: String, in storage: any LogStorage, what: String) throws -> String {
@@ -62,7 +63,14 @@ enum TablePath {
             if path.hasPrefix(root) { return String(path.dropFirst(root.count)) }
             throw DeltaError(.pathEscapesTable, "\(what) '\(path)' is outside the table \(storage.rootDescription); Floe reads only files inside the table")
         } else {
+            // Storage refuses `..` anyway; refusing here names what the path was for.
+            if path.split(separator: "/", omittingEmptySubsequences: false).contains("..") {
+                throw DeltaError(.pathEscapesTable, "\(what) '\(path)' climbs out with '..': it is outside the table \(storage.rootDescription); Floe reads only files inside the table")
+            }
             return path
+        }
+        if let absolute, let local = storage as? LocalStorage, let external = local.externalPath(absolute) {
+            return external  // allowed by LocalStorage.externalReadRoots
         }
         guard let absolute, let local = storage as? LocalStorage else {
             throw DeltaError(.pathEscapesTable, "\(what) '\(path)' is an absolute path outside the table \(storage.rootDescription); Floe reads only files inside the table")

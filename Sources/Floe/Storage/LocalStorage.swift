@@ -18,20 +18,51 @@ import Foundation
 /// `rename` into place and a directory `fsync`.
 ///
 /// Paths must stay inside ``root``: `..` components and absolute paths outside the root are
-/// rejected with ``DeltaError/Code/pathEscapesTable``. (Symbolic links inside the table are
+/// rejected with ``DeltaError/Code/pathEscapesTable``; the one exception, off by default, is
+/// reading absolute paths under ``externalReadRoots``. (Symbolic links inside the table are
 /// followed and not checked.)
 public struct LocalStorage: LogStorage {
     /// The absolute, normalized path of the table root (no trailing `/`, except for `/` itself).
     public let root: String
 
+    /// Directories outside the table whose files may be **read** when the log names them by
+    /// absolute path or `file:` URI (e.g. the source table of a shallow clone). Empty by default:
+    /// then nothing outside ``root`` is ever read. Absolute, normalized, without trailing `/`.
+    /// Writes and deletes never leave ``root``.
+    public let externalReadRoots: [String]
+
     /// Creates storage for the table at `root` (absolute, or relative to the current directory).
     /// The directory need not exist yet.
-    public init(root: String) {
-        var path = root
-        if !path.hasPrefix("/") {
-            path = FileManager.default.currentDirectoryPath + "/" + path
+    ///
+    /// - Parameter externalReadRoots: Directories outside the table that absolute paths in the log
+    ///   may be read from (default none). Only name directories you trust the log to reference.
+    public init(root: String, externalReadRoots: [String] = []) {
+        func absolute(_ path: String) -> String {
+            Self.normalize(absolute: path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path)
         }
-        self.root = Self.normalize(absolute: path)
+        self.root = absolute(root)
+        self.externalReadRoots = externalReadRoots.map(absolute)
+    }
+
+    /// `path` (table-relative, or absolute) resolved for reading: as ``absolutePath(_:)``, or, for
+    /// an absolute path outside the table, the normalized path when it lies under one of
+    /// ``externalReadRoots``.
+    ///
+    /// - Throws: ``DeltaError/Code/pathEscapesTable`` for any other path outside the table.
+    public func readablePath(_ path: String) throws -> String {
+        if path.hasPrefix("/"), let external = externalPath(path) { return external }
+        return try absolutePath(path)
+    }
+
+    /// The normalized `path` when it is an absolute path without `..` under an external read
+    /// root (and not inside the table), else nil.
+    func externalPath(_ path: String) -> String? {
+        guard !externalReadRoots.isEmpty, !path.utf8.contains(0),
+              !path.split(separator: "/").contains("..") else { return nil }
+        let normalized = Self.normalize(absolute: path)
+        let inside = root == "/" || normalized == root || normalized.hasPrefix(root + "/")
+        guard !inside else { return nil }
+        return externalReadRoots.contains { normalized.hasPrefix($0 == "/" ? "/" : $0 + "/") } ? normalized : nil
     }
 
     /// The absolute root path.
@@ -110,7 +141,7 @@ public struct LocalStorage: LogStorage {
     /// Opens a file of the table read-only; a missing file is ``DeltaError/Code/fileNotFound``.
     /// The caller closes the descriptor.
     private func openForReading(_ path: String) throws -> (fd: Int32, absolute: String) {
-        let absolute = try absolutePath(path)
+        let absolute = try readablePath(path)
         let fd = open(absolute, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
@@ -196,7 +227,7 @@ public struct LocalStorage: LogStorage {
 
     /// `stat`s a path; `nil` when nothing exists there.
     public func entry(at path: String) throws -> FileEntry? {
-        let absolute = try absolutePath(path)
+        let absolute = try readablePath(path)
         var info = stat()
         guard stat(absolute, &info) == 0 else {
             let code = errno

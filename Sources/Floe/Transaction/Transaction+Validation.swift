@@ -5,7 +5,8 @@ extension Transaction {
             throw DeltaError(.invalidArgument, "a transaction creating a table needs both metadata and a protocol")
         }
         try Snapshot.validateReadable(p, table: table.root)
-        try Self.validateWritable(p, metadata: metadata, addsData: addedFiles.contains { $0.dataChange }, table: table.root)
+        try Self.validateWritable(p, metadata: metadata, addsData: addedFiles.contains { $0.dataChange }, table: table.root,
+                                  checkedConstraints: checkedConstraints)
 
         let appendOnly = metadata.configuration["delta.appendOnly"]?.lowercased() == "true"
             && ((2...6).contains(p.minWriterVersion) || p.hasWriterFeature(.appendOnly))
@@ -37,10 +38,12 @@ extension Transaction {
     }
 
     /// Checks that Floe can honour every writer requirement of protocol `p` for a table with
-    /// `metadata`.
+    /// `metadata`. Data may be added to a table with CHECK constraints or column invariants only when
+    /// `checkedConstraints` lists every one of them (``ConstraintChecker/keys``).
     ///
     /// - Throws: ``DeltaError/Code/unsupportedFeature`` naming what Floe cannot honour.
-    static func validateWritable(_ p: ProtocolAction, metadata: Metadata, addsData: Bool, table: String) throws {
+    static func validateWritable(_ p: ProtocolAction, metadata: Metadata, addsData: Bool, table: String,
+                                 checkedConstraints: Set<String>? = nil) throws {
         guard (1...7).contains(p.minWriterVersion) else {
             throw DeltaError(.unsupportedFeature, "table \(table) requires writer version \(p.minWriterVersion); Floe supports writer versions 1 to 7")
         }
@@ -62,11 +65,10 @@ extension Transaction {
             throw DeltaError(.unsupportedFeature, "Floe cannot write table \(table): it requires writer features Floe does not support: \(blocking.joined(separator: ", "))")
         }
         guard addsData else { return }
-        if features.contains(.invariants), schema.anyField(where: { $0.metadata["delta.invariants"] != nil }) {
-            throw DeltaError(.unsupportedFeature, "Floe cannot add data to table \(table): it has column invariants (delta.invariants), which Floe does not enforce yet")
-        }
-        if features.contains(.checkConstraints), let key = metadata.configuration.keys.sorted().first(where: { $0.hasPrefix("delta.constraints.") }) {
-            throw DeltaError(.unsupportedFeature, "Floe cannot add data to table \(table): it has the CHECK constraint \(key), which Floe does not enforce yet")
+        // Rows must have been checked against every constraint the table has now (Table.write does).
+        let constraints = try TableConstraint.all(in: metadata, schema: schema)
+        if let unchecked = constraints.first(where: { !(checkedConstraints ?? []).contains("\($0.key)=\($0.expression)") }) {
+            throw DeltaError(.unsupportedFeature, "Floe cannot add these files to table \(table): their rows were not checked against its \(unchecked.label); add data with Table.write/append, which checks every row")
         }
         if features.contains(.generatedColumns), schema.anyField(where: { $0.metadata["delta.generationExpression"] != nil }) {
             throw DeltaError(.unsupportedFeature, "Floe cannot add data to table \(table): it has generated columns, which Floe does not compute yet")

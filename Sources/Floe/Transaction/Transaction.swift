@@ -20,9 +20,10 @@ import Foundation
 ///
 /// Writer protocol: Floe commits only to tables whose writer features it supports
 /// (``TableFeature/supportedWriterFeatures``); it enforces `delta.appendOnly`, writes in-commit
-/// timestamps when enabled, keeps column-mapping ids and physical names, and refuses to add data
-/// to tables with column invariants, CHECK constraints, generated or identity columns or row
-/// tracking, which it cannot yet honour.
+/// timestamps when enabled, keeps column-mapping ids and physical names, refuses files added
+/// directly (not through ``Table/write(_:options:)``, which checks their rows) to tables with column
+/// invariants or CHECK constraints, and refuses to add data to tables with generated or identity
+/// columns or row tracking, which it cannot yet honour.
 public struct Transaction: Sendable {
     /// The table being changed.
     public let table: Table
@@ -58,6 +59,10 @@ public struct Transaction: Sendable {
     public internal(set) var readFilePaths: Set<String> = []
     /// The partitions whose contents this transaction read, if recorded.
     public internal(set) var readPredicate: ReadPredicate?
+    /// The table constraints (``ConstraintChecker/keys``) the rows of ``addedFiles`` were checked
+    /// against; nil when they were not checked (files added directly), which refuses the commit on a
+    /// table with constraints.
+    var checkedConstraints: Set<String>?
 
     /// Storage paths of files this transaction wrote without syncing (its data files); the commit
     /// makes them and their directories durable before it is published (see

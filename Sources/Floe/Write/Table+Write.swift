@@ -28,7 +28,10 @@ extension Table {
     /// Schema enforcement: every batch must have the table's columns (matched by name; missing
     /// nullable columns are filled with nulls; types may widen to the table's, e.g. int → long);
     /// extra columns are refused unless ``WriteOptions/mergesSchema``; a null in a NOT NULL column is
-    /// refused naming the column and row.
+    /// refused naming the column and row. Every row is checked against the table's CHECK constraints
+    /// and column invariants (``TableConstraint``) before any file is written; a violation is refused
+    /// with ``DeltaError/Code/constraintViolation`` naming the constraint, its columns' values and
+    /// the row. Rows are numbered from 1 across all of `batches`.
     @discardableResult
     public func write(_ batches: [RecordBatch], options: WriteOptions = WriteOptions()) throws -> WriteResult {
         let snapshot = try latestSnapshot()
@@ -64,6 +67,15 @@ extension Table {
                 }
             }
         }
+
+        // CHECK constraints and column invariants, on every row before any file is written.
+        let checker = try ConstraintChecker(metadata: transaction.effectiveMetadata ?? snapshot.metadata, schema: schema)
+        var firstRow = 1
+        for batch in conformed where !checker.isEmpty {
+            try checker.check(batch, firstRow: firstRow, action: options.mode == .append ? "append" : "overwrite")
+            firstRow += batch.count
+        }
+        transaction.checkedConstraints = checker.keys
 
         let layout = try PhysicalWriteLayout(schema: schema, mode: transaction.effectiveColumnMappingMode)
         let writer = DataFileWriter(table: self, snapshot: snapshot, schema: schema, options: options, layout: layout)
@@ -127,7 +139,8 @@ extension Table {
 }
 
 /// Fits an incoming batch to the table's columns: by name (case-insensitively), in table order,
-/// widening types, filling missing nullable columns with nulls, and checking NOT NULL.
+/// widening types, filling missing nullable columns with nulls, and checking NOT NULL. `firstRow` is
+/// the 0-based offset of the batch within the write; messages number rows from 1.
 enum WriteConformer {
     static func conform(_ batch: RecordBatch, to schema: Schema, firstRow: Int) throws -> RecordBatch {
         var byName: [String: Int] = [:]
@@ -155,7 +168,7 @@ enum WriteConformer {
             }
             if !field.isNullable, column.nullCount > 0 {
                 let row = (0..<column.count).first { column.isNull(at: $0) } ?? 0
-                throw DeltaError(.constraintViolation, "column '\(field.name)' is NOT NULL but row \(firstRow + row) is null")
+                throw DeltaError(.constraintViolation, "column '\(field.name)' is NOT NULL but row \(firstRow + row + 1) of the write is null; nothing was committed")
             }
             try checkNestedNulls(column, field: field, path: field.name, firstRow: firstRow)
             columns.append(column)
@@ -169,7 +182,7 @@ enum WriteConformer {
         for (child, f) in zip(column.children, fields) {
             if !f.isNullable && child.nullCount > 0 {
                 for row in 0..<column.count where column.isValid(at: row) && child.isNull(at: row) {
-                    throw DeltaError(.constraintViolation, "column '\(path).\(f.name)' is NOT NULL but row \(firstRow + row) is null")
+                    throw DeltaError(.constraintViolation, "column '\(path).\(f.name)' is NOT NULL but row \(firstRow + row + 1) of the write is null; nothing was committed")
                 }
             }
             try checkNestedNulls(child, field: f, path: path + "." + f.name, firstRow: firstRow)

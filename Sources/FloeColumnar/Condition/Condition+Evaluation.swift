@@ -36,7 +36,11 @@ extension Condition {
         return states.map { $0 == .yes }
     }
 
-    func evaluateStates(_ batch: RecordBatch) throws -> [TriState] {
+    /// Evaluates the predicate for every row of `batch` with SQL's three-valued logic: `.unknown`
+    /// where the result is NULL (e.g. a comparison with a null value). Constraint checks need the
+    /// difference, since a NULL result violates a Delta CHECK constraint.
+    /// Throws ``ColumnarError/Code-swift.struct/schemaMismatch`` for an unknown column.
+    public func evaluateStates(_ batch: RecordBatch) throws -> [TriState] {
         let n = batch.count
         switch self {
         case .constant(let b):

@@ -76,6 +76,7 @@ struct RowInputTests {
             ("{\"id\":1} {\"id\":2}\n", "line 1: malformed JSON: unexpected data after the JSON value"),
             ("\"just a string\"\n", "line 1: expected a JSON object, found a string"),
             ("{\"id\":1,\"zzz\":2}\n", "line 1: unknown column 'zzz'"),
+            ("{\"id\":1,\"ID\":2}\n", "line 1: column 'ID' appears more than once in the record"),
             ("{\"i\":1}\n", "line 1, column 'id': the column is NOT NULL but the value is missing"),
             ("{\"id\":null}\n", "line 1, column 'id': the column is NOT NULL but the value is null"),
             ("{\"id\":1.5}\n", "line 1, column 'id': 1.5 is not a valid long"),
@@ -140,6 +141,14 @@ struct RowInputTests {
             let message = Self.error { _ = try Self.decode(text, format: .csv, schema: schema) }
             #expect(message.contains(fragment), "\(text): \(message)")
         }
+    }
+
+    @Test("a record naming a new column twice is refused, not decoded into a ragged batch (found by fuzzing)")
+    func duplicateNewColumn() {
+        let error = #expect(throws: DeltaError.self) {
+            _ = try Self.decode("{\"id\":3,\"extra\":[{\"a\":1}],\"Extra\":null}\n", newColumns: true)
+        }
+        #expect(error?.message.contains("line 1: column 'Extra' appears more than once") == true, "\(String(describing: error))")
     }
 
     @Test("new columns are typed from their values when allowed")

@@ -94,10 +94,10 @@ import FloeColumnar
                                     columns: [try Column([.int(1)], type: .int64), try Column([.int(2)], type: .int32), try Column([.string("x")], type: .string)])
         #expect { try table.append([extra]) } throws: { ($0 as? DeltaError)?.message.contains("'w'") == true }
         #expect(try table.snapshot().version == 0)
-        // A null in a NOT NULL column names the column and row.
+        // A null in a NOT NULL column names the column and the row (counted from 1).
         let nulls = try RecordBatch(schema: Schema([Field("id", .int64), Field("v", .int32)]),
                                     columns: [try Column([.int(1), .null], type: .int64), try Column([.int(1), .int(2)], type: .int32)])
-        #expect { try table.append([nulls]) } throws: { ($0 as? DeltaError)?.message.contains("row 1") == true }
+        #expect { try table.append([nulls]) } throws: { ($0 as? DeltaError)?.message.contains("row 2 of the write") == true }
         // Narrower types widen on write; missing nullable columns become null.
         let narrow = try RecordBatch(schema: Schema([Field("id", .int32)]), columns: [try Column([.int(7)], type: .int32)])
         try table.append([narrow])

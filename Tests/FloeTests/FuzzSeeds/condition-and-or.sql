@@ -1,0 +1,1 @@
+id > 3 AND (name = 'x' OR name IS NULL)
