@@ -73,6 +73,13 @@ public struct ParquetCheckpointReader: CheckpointReader {
         return actions
     }
 
+    /// The condition selecting rows holding a `protocol` or `metaData` action (their identifying
+    /// fields not null), over the columns of `projection`; `nil` when it has neither.
+    static func protocolOrMetadataPredicate(projection: [String]) -> Condition? {
+        let keys = ["protocol.minReaderVersion", "metaData.id"].filter(projection.contains)
+        return keys.isEmpty ? nil : .or(keys.map { .isNotNull(column: $0) })
+    }
+
     func appendActions(ofParquet bytes: [UInt8], label: String, to actions: inout [Action]) throws {
         try appendActions(of: MemoryByteSource(bytes: bytes), label: label, to: &actions, protocolAndMetadataOnly: false)
     }
@@ -85,8 +92,7 @@ public struct ParquetCheckpointReader: CheckpointReader {
             if protocolAndMetadataOnly {
                 projection = projection.filter { $0.hasPrefix("protocol.") || $0.hasPrefix("metaData.") }
                 // A row holds one of the actions iff its identifying field is not null.
-                let keys = ["protocol.minReaderVersion", "metaData.id"].filter(projection.contains)
-                predicate = keys.isEmpty ? nil : .or(keys.map { .isNotNull(column: $0) })
+                predicate = Self.protocolOrMetadataPredicate(projection: projection)
             }
             if projection.isEmpty { return }
             let ntzColumns = projection.contains("add.stats_parsed") ? try Self.timestampNTZColumns(in: reader) : []
