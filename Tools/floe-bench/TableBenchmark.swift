@@ -39,11 +39,16 @@ enum TableBenchmark {
     /// Writes a synthetic log of `commits` commits (one small `add` each, ICT off) quickly and
     /// non-durably, for the open/time-travel figures (data files are not needed to open a table).
     static func synthesize(path: String, commits: Int) throws {
+        try synthesize(path: path, versions: 0..<commits)
+    }
+
+    /// Writes the commits `versions` of a synthetic log (see ``synthesize(path:commits:)``).
+    static func synthesize(path: String, versions: Range<Int>) throws {
         let log = path + "/_delta_log"
         try FileManager.default.createDirectory(atPath: log, withIntermediateDirectories: true)
         let base: Int64 = 1_767_225_600_000 // 2026-01-01
         let schemaJSON = schema.jsonString.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        for v in 0..<commits {
+        for v in versions {
             var text = "{\"commitInfo\":{\"timestamp\":\(base + Int64(v) * 1000),\"operation\":\"WRITE\",\"operationParameters\":{\"mode\":\"Append\"}}}\n"
             if v == 0 {
                 text += "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n"
@@ -65,6 +70,9 @@ enum TableBenchmark {
         let dir = option("--dir", args) ?? NSTemporaryDirectory() + "floe-table-bench-\(getpid())"
         let sizes = (option("--sizes", args) ?? "1000,10000,100000").split(separator: ",").compactMap { Int($0) }
         let commits = Int(option("--commits", args) ?? "") ?? 300
+        // Checkpoints where `delta.checkpointInterval` auto-checkpointing would have put the last
+        // ones before the measured versions (0: one checkpoint at the latest version only).
+        let interval = Int(option("--checkpoint-interval", args) ?? "") ?? 100
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let hasPython = python.map { FileManager.default.isExecutableFile(atPath: $0) } ?? false
@@ -72,7 +80,7 @@ enum TableBenchmark {
         say("")
 
         // Commit throughput.
-        for processes in [1, 4] {
+        for processes in args.contains("--open-only") ? [] : [1, 4] {
             let path = dir + "/commits-\(processes)"
             try Table(path: path).create(schema: schema)
             let perProcess = processes == 1 ? commits : commits / 2
@@ -94,19 +102,40 @@ enum TableBenchmark {
         // Opening and time travel.
         for n in sizes {
             let path = dir + "/log-\(n)"
-            try synthesize(path: path, commits: n)
-            let table = Table(path: path)
-            let tNoCkpt = try timeBest(3) { _ = try Table(path: path).snapshot() }
-            let t0 = now()
-            try table.checkpoint()
-            let checkpointSeconds = now() - t0
-            let tOpen = try timeBest(5) { _ = try Table(path: path).snapshot() }
             let mid = Int64(n / 2)
+            let table = Table(path: path)
+            var checkpointSeconds = 0.0
+            let tNoCkpt: Double
+            if interval > 0 {
+                // The newest multiples of the interval strictly below the middle and the latest
+                // version: the worst case of commits to replay after a checkpoint.
+                let cpMid = Int((mid - 1) / Int64(interval)) * interval, cpLatest = ((n - 1) / interval) * interval
+                var written = 0
+                for cp in Set([cpMid, cpLatest]).sorted() where cp > 0 {
+                    try synthesize(path: path, versions: written..<(cp + 1))
+                    written = cp + 1
+                    let t0 = now()
+                    try table.checkpoint()
+                    checkpointSeconds += now() - t0
+                }
+                try synthesize(path: path, versions: written..<n)
+                tNoCkpt = .nan
+            } else {
+                try synthesize(path: path, commits: n)
+                tNoCkpt = try timeBest(3) { _ = try Table(path: path).snapshot() }
+                let t0 = now()
+                try table.checkpoint()
+                checkpointSeconds = now() - t0
+            }
+            let tOpen = try timeBest(5) { _ = try Table(path: path).snapshot() }
             let tVersion = try timeBest(5) { _ = try Table(path: path).snapshot(version: mid) }
             let when = Date(timeIntervalSince1970: Double(1_767_225_600 + n / 2) + 0.5)
             let tTime = try timeBest(5) { _ = try Table(path: path).snapshot(asOf: when) }
-            say(String(format: "Floe, %6d commits: open latest %.1f ms (no checkpoint %.1f ms; writing the checkpoint took %.0f ms), version %lld %.1f ms, timestamp %.1f ms",
-                         n, tOpen * 1000, tNoCkpt * 1000, checkpointSeconds * 1000, mid, tVersion * 1000, tTime * 1000))
+            let setup = interval > 0
+                ? String(format: "last checkpoints at multiples of %d before the versions read, writing them took %.0f ms", interval, checkpointSeconds * 1000)
+                : String(format: "one checkpoint at the latest version; no checkpoint %.1f ms; writing the checkpoint took %.0f ms", tNoCkpt * 1000, checkpointSeconds * 1000)
+            say(String(format: "Floe, %6d commits: open latest %.1f ms, version %lld %.1f ms, timestamp %.1f ms",
+                         n, tOpen * 1000, mid, tVersion * 1000, tTime * 1000) + " (\(setup))")
             if hasPython, let python {
                 let out = try runPythonText(python, [script, "open", path, String(mid), String(1_767_225_600 + n / 2)])
                 say(String(format: "deltalake, %6d commits: ", n) + out)

@@ -59,7 +59,7 @@ extension Table {
         var protocolAction: ProtocolAction
         var metadata: Metadata
         if start > 0, let before = try? snapshot(version: start - 1) {
-            replay = LogReplay(seed: before)
+            replay = try LogReplay(seed: before)
             protocolAction = before.protocol
             metadata = before.metadata
         } else {

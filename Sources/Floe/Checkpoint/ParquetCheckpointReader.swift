@@ -59,22 +59,57 @@ public struct ParquetCheckpointReader: CheckpointReader {
         return actions
     }
 
+    /// Reads only the `protocol` and `metaData` actions of `files`: their footers and those
+    /// columns (by byte-range reads), skipping row groups whose statistics show both columns are
+    /// all null.
+    ///
+    /// - Throws: As ``actions(in:from:)``.
+    public func protocolAndMetadata(in files: [FileEntry], from storage: any LogStorage) throws -> [Action] {
+        var actions: [Action] = []
+        for file in files {
+            let source = StorageByteSource(storage: storage, path: file.path, size: Int(clamping: file.size))
+            try appendActions(of: source, label: file.path, to: &actions, protocolAndMetadataOnly: true)
+        }
+        return actions
+    }
+
+    /// The condition selecting rows holding a `protocol` or `metaData` action (their identifying
+    /// fields not null), over the columns of `projection`; `nil` when it has neither.
+    static func protocolOrMetadataPredicate(projection: [String]) -> Condition? {
+        let keys = ["protocol.minReaderVersion", "metaData.id"].filter(projection.contains)
+        return keys.isEmpty ? nil : .or(keys.map { .isNotNull(column: $0) })
+    }
+
     func appendActions(ofParquet bytes: [UInt8], label: String, to actions: inout [Action]) throws {
+        try appendActions(of: MemoryByteSource(bytes: bytes), label: label, to: &actions, protocolAndMetadataOnly: false)
+    }
+
+    func appendActions(of source: any ByteSource, label: String, to actions: inout [Action], protocolAndMetadataOnly: Bool) throws {
         do {
-            let reader = try ParquetFileReader(source: MemoryByteSource(bytes: bytes), label: label)
-            let projection = Self.projection(of: reader.arrowSchema)
+            let reader = try ParquetFileReader(source: source, label: label)
+            var projection = Self.projection(of: reader.arrowSchema)
+            var predicate: Condition?
+            if protocolAndMetadataOnly {
+                projection = projection.filter { $0.hasPrefix("protocol.") || $0.hasPrefix("metaData.") }
+                // A row holds one of the actions iff its identifying field is not null.
+                predicate = Self.protocolOrMetadataPredicate(projection: projection)
+            }
             if projection.isEmpty { return }
             let ntzColumns = projection.contains("add.stats_parsed") ? try Self.timestampNTZColumns(in: reader) : []
-            var batches = try reader.batches(columns: projection, parallelism: parallelism)
-            var rowBase = 0
+            var batches = try reader.batches(columns: projection, where: predicate, parallelism: parallelism)
+            // The first row of each row group, for row numbers in errors when groups are skipped.
+            var groupStarts: [Int] = [0]
+            for group in reader.metadata.rowGroups { groupStarts.append(groupStarts[groupStarts.count - 1] + Int(group.numRows)) }
+            var position = 0
             while let batch = try batches.next() {
+                let rowBase = groupStarts[batches.rowGroups[position]]
+                position += 1
                 var columns: [String: CheckpointColumn] = [:]
                 for (field, column) in zip(batch.schema.fields, batch.columns) {
                     columns[field.name] = CheckpointColumn(name: field.name, column: column)
                 }
                 let decoder = BatchDecoder(columns: columns, ntzColumns: ntzColumns)
                 try decoder.decode(rows: batch.count, rowBase: rowBase, into: &actions)
-                rowBase += batch.count
             }
         } catch let error as ParquetError {
             throw DeltaError(.corruptLog, "checkpoint file \(label) is not a readable Parquet file: \(error.message)", underlying: error)

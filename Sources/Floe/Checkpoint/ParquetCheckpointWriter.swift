@@ -53,8 +53,19 @@ public struct ParquetCheckpointWriter: CheckpointWriter {
         var options = ParquetWriteOptions()
         options.compression = compression ?? Self.compression(for: snapshot.properties)
         options.keyValueMetadata = ["writer": "Floe \(FloeVersion.current)"]
+        // The leading non-file actions (protocol, metaData, txn, domainMetadata, …) get a row group
+        // of their own: readers that need only them skip the file actions by row group statistics.
+        let leading = actions.firstIndex { if case .add = $0 { true } else if case .remove = $0 { true } else { false } } ?? actions.count
         do {
-            return try ParquetFileWriter.encode([batch], schema: batch.schema, options: options).bytes
+            let writer = try ParquetFileWriter(inMemorySchema: batch.schema, options: options)
+            if leading > 0 && leading < batch.count {
+                try writer.write(batch.slice(0, leading))
+                try writer.endRowGroup()
+                try writer.write(batch.slice(leading, batch.count - leading))
+            } else {
+                try writer.write(batch)
+            }
+            return try writer.finishInMemory().bytes
         } catch let error as ParquetError {
             throw DeltaError(.internalError, "encoding the checkpoint of version \(snapshot.version) failed: \(error.message)", underlying: error)
         }

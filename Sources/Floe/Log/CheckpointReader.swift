@@ -14,4 +14,30 @@ public protocol CheckpointReader: Sendable {
     ///   - files: The files to read, with sizes as listed.
     ///   - storage: The storage to read them from.
     func actions(in files: [FileEntry], from storage: any LogStorage) throws -> [Action]
+
+    /// Reads only the `protocol` and `metaData` actions of the given checkpoint files, in order
+    /// (see the default implementation).
+    func protocolAndMetadata(in files: [FileEntry], from storage: any LogStorage) throws -> [Action]
+}
+
+extension CheckpointReader {
+    /// Reads only the `protocol` and `metaData` actions of the given checkpoint files (classic,
+    /// multi-part parts or UUID-named Parquet V2 checkpoints; never sidecars), in order.
+    ///
+    /// Snapshots call this when they are opened and read the rest of the checkpoint only when
+    /// their files are first needed. The default implementation filters ``actions(in:from:)``;
+    /// ``ParquetCheckpointReader`` reads just those columns, skipping row groups whose statistics
+    /// show they hold neither action.
+    ///
+    /// - Parameters:
+    ///   - files: The checkpoint files, with sizes as listed.
+    ///   - storage: The storage to read them from.
+    public func protocolAndMetadata(in files: [FileEntry], from storage: any LogStorage) throws -> [Action] {
+        try actions(in: files, from: storage).filter {
+            switch $0 {
+            case .protocol, .metadata: true
+            default: false
+            }
+        }
+    }
 }

@@ -27,7 +27,7 @@ extension Table {
         try storage.write(path, contents: bytes)
         try FailPoint.reach(.duringCheckpoint, path: LastCheckpoint.path)
         let hint = LastCheckpoint(version: snapshot.version, size: Int64(actions.count), sizeInBytes: Int64(bytes.count),
-                                  numOfAddFiles: Int64(snapshot.activeFiles.count))
+                                  numOfAddFiles: Int64(try snapshot.fileState().activeFiles.count))
         if let existing = try LastCheckpoint.read(from: storage), existing.version > snapshot.version {
             return hint
         }

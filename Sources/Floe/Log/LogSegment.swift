@@ -31,7 +31,9 @@ public struct LogSegment: Sendable, Hashable {
     /// The oldest version that can be reconstructed from the files listed (when the listing
     /// started at the `_last_checkpoint` hint, the hinted checkpoint's version).
     public let earliestVersion: Int64
-    /// The newest version in the log when the segment was built.
+    /// The newest version known to be in the log when the segment was built (at least
+    /// ``version``; a segment found without listing the log, for a requested older version, may
+    /// not know of newer versions).
     public let latestVersion: Int64
 }
 
@@ -100,10 +102,22 @@ struct LogListing {
 }
 
 extension LogSegment {
+    /// The most commits probed by name after the `_last_checkpoint` checkpoint before Floe lists
+    /// the log instead (the hint is then likely stale and a newer checkpoint likely exists).
+    static let probeLimit = 1000
+
     /// Builds the segment for `version` (the latest when `nil`).
     ///
-    /// `_last_checkpoint` is used as a hint for where to start listing; when it is missing,
-    /// corrupt or stale, or the requested version is older than it, the whole log is listed.
+    /// When `_last_checkpoint` names a classic or multi-part checkpoint at or below the version
+    /// and those files exist, the log is not listed: the commits after the checkpoint are found by
+    /// name (a `stat` each, up to ``probeLimit``; for the latest version until the first missing
+    /// one, checking that the next one is missing too), and a classic checkpoint newer than the
+    /// hinted one is looked for at each of their versions. Otherwise — `_last_checkpoint` missing,
+    /// corrupt, pointing at a missing or V2 checkpoint, too many commits after it, a gap, or a
+    /// requested version older than it — the log is listed (from the hinted version when that
+    /// suffices, else whole). A requested version older than the hint (or any requested version
+    /// without a hint) is first looked for the same way from the newest classic checkpoint at
+    /// most ``probeLimit`` versions below it.
     ///
     /// - Parameters:
     ///   - storage: The table's storage.
@@ -120,7 +134,15 @@ extension LogSegment {
             throw DeltaError(.invalidArgument, "table version must not be negative, got \(version)")
         }
         let hint = try LastCheckpoint.read(from: storage)
+        if let version, canReadParquet, version < hint?.version ?? Int64.max,
+           let segment = try probe(storage: storage, olderVersion: version, excludedCheckpoints: excludedCheckpoints) {
+            return segment
+        }
         if let hint, version.map({ $0 >= hint.version }) ?? true {
+            if canReadParquet, !excludedCheckpoints.contains(hint.version),
+               let segment = try probe(storage: storage, hint: hint, version: version, excludedCheckpoints: excludedCheckpoints) {
+                return segment
+            }
             let listing = try LogListing(storage: storage, startingAt: hint.version)
             // Use the partial listing only when the hinted checkpoint is really there.
             if !listing.checkpoints(at: hint.version).isEmpty,
@@ -133,6 +155,110 @@ extension LogSegment {
         let listing = try LogListing(storage: storage, startingAt: nil)
         return try build(listing: listing, storage: storage, version: version, canReadParquet: canReadParquet,
                          excludedCheckpoints: excludedCheckpoints)
+    }
+
+    /// The segment for `version` (the latest when `nil`, which must be at least `hint.version`)
+    /// starting at the hinted checkpoint, found without listing the log; `nil` when the hinted
+    /// Parquet checkpoint is not there under its classic or multi-part name, when more than
+    /// ``probeLimit`` commits would have to be probed, or when the commits after it are not
+    /// contiguous — the caller then lists the log.
+    static func probe(storage: any LogStorage, hint: LastCheckpoint, version: Int64?,
+                      excludedCheckpoints: Set<Int64> = [], probeLimit: Int = LogSegment.probeLimit) throws -> LogSegment? {
+        let base = hint.version
+        if let version, version - base > Int64(probeLimit) { return nil }
+        // The checkpoint's files, by the names `_last_checkpoint` implies.
+        let prefix = "_delta_log/" + LogFile.versionPrefix(base)
+        var names: [String] = []
+        if let parts = hint.parts, parts > 1 {
+            guard parts <= 10_000 else { return nil }
+            let total = Self.pad10(parts)
+            names = (1...parts).map { prefix + ".checkpoint." + Self.pad10($0) + "." + total + ".parquet" }
+        } else {
+            names = [prefix + ".checkpoint.parquet"]
+        }
+        var files: [LogFile] = []
+        for name in names {
+            guard let entry = try storage.entry(at: name), let file = LogFile(entry: entry), file.version == base else { return nil }
+            files.append(file)
+        }
+        var checkpoint = Checkpoint(version: base, files: files)
+
+        func commit(_ v: Int64) throws -> LogFile? {
+            guard let entry = try storage.entry(at: LogFile.commitPath(v)), let file = LogFile(entry: entry) else { return nil }
+            return file
+        }
+        var commits: [LogFile] = []
+        var probed = 0
+        // Takes commit `file`; a newer classic checkpoint at its version (`_last_checkpoint` is
+        // stale) replaces the one replay starts from.
+        func accept(_ file: LogFile) throws {
+            commits.append(file)
+            probed += 1
+            let name = "_delta_log/" + LogFile.versionPrefix(file.version) + ".checkpoint.parquet"
+            if !excludedCheckpoints.contains(file.version), let entry = try storage.entry(at: name), let newer = LogFile(entry: entry) {
+                checkpoint = Checkpoint(version: file.version, files: [newer])
+                commits.removeAll(keepingCapacity: true)
+            }
+        }
+        var next = base + 1
+        if let version {
+            while next <= version {
+                guard let file = try commit(next) else { return nil }
+                try accept(file)
+                next += 1
+            }
+        } else {
+            while let file = try commit(next) {
+                guard probed < probeLimit else { return nil }
+                try accept(file)
+                next += 1
+            }
+            // A later commit after the missing one is a gap (or a concurrent commit): list.
+            if try storage.entry(at: LogFile.commitPath(next + 1)) != nil { return nil }
+        }
+        let target = next - 1
+        let versionCommit = try commits.last ?? commit(checkpoint.version)
+        return LogSegment(version: target, checkpoint: checkpoint, commits: commits, versionCommit: versionCommit,
+                          earliestVersion: base, latestVersion: target)
+    }
+
+    /// The segment for a requested `version` older than `_last_checkpoint` (or of a table without
+    /// one), found without listing the log: the newest classic checkpoint at most `probeLimit`
+    /// versions at or below `version`, looked for by name, and the commits after it up to
+    /// `version` (from version 0 when `version` is below `probeLimit` and there is no such
+    /// checkpoint). `nil` when there is none or a commit is missing — the caller then lists.
+    static func probe(storage: any LogStorage, olderVersion version: Int64, excludedCheckpoints: Set<Int64> = [],
+                      probeLimit: Int = LogSegment.probeLimit) throws -> LogSegment? {
+        let lowest = max(0, version - Int64(probeLimit))
+        var checkpoint: Checkpoint?
+        var candidate = version
+        while candidate >= lowest {
+            let name = "_delta_log/" + LogFile.versionPrefix(candidate) + ".checkpoint.parquet"
+            if !excludedCheckpoints.contains(candidate), let entry = try storage.entry(at: name), let file = LogFile(entry: entry) {
+                checkpoint = Checkpoint(version: candidate, files: [file])
+                break
+            }
+            candidate -= 1
+        }
+        guard checkpoint != nil || lowest == 0 else { return nil }
+        var commits: [LogFile] = []
+        let first = (checkpoint?.version ?? -1) + 1
+        if first <= version {
+            for v in first...version {
+                guard let entry = try storage.entry(at: LogFile.commitPath(v)), let file = LogFile(entry: entry) else { return nil }
+                commits.append(file)
+            }
+        }
+        var versionCommit = commits.last
+        if versionCommit == nil, let entry = try storage.entry(at: LogFile.commitPath(version)) { versionCommit = LogFile(entry: entry) }
+        return LogSegment(version: version, checkpoint: checkpoint, commits: commits, versionCommit: versionCommit,
+                          earliestVersion: checkpoint?.version ?? 0, latestVersion: version)
+    }
+
+    /// `value` zero-padded to 10 digits, as in multi-part checkpoint names.
+    static func pad10(_ value: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, 10 - digits.count)) + digits
     }
 
     static func build(listing: LogListing, storage: any LogStorage, version requested: Int64?, canReadParquet: Bool,

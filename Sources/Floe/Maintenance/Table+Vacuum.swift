@@ -142,8 +142,9 @@ extension Table {
                 allDeletionVectors = true
             }
         }
-        for add in snapshot.activeFiles { protect(add.path, add.deletionVector) }
-        for tombstone in snapshot.tombstones where (tombstone.deletionTimestamp ?? 0) >= cutoff {
+        let files = try snapshot.fileState()
+        for add in files.activeFiles { protect(add.path, add.deletionVector) }
+        for tombstone in files.tombstones where (tombstone.deletionTimestamp ?? 0) >= cutoff {
             protect(tombstone.path, tombstone.deletionVector)
         }
         // Commits within the retention period, newest first. (The snapshot time travel to the

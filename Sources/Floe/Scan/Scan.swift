@@ -81,7 +81,7 @@ public struct Scan: Sendable {
     }
 
     /// The data files the scan will read, after partition pruning and statistics skipping.
-    public func files() throws -> [ScanFile] { try files(of: snapshot.activeFiles) }
+    public func files() throws -> [ScanFile] { try files(of: snapshot.fileState().activeFiles) }
 
     /// The files of `adds` the scan would read (pruned and skipped as ``files()`` does).
     func files(of adds: [AddFile]) throws -> [ScanFile] {

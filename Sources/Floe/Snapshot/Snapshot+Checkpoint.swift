@@ -46,15 +46,16 @@ extension Snapshot {
     ///   `deletionTimestamp` is older than `now` minus ``tombstoneRetention()`` are dropped.
     public func checkpointActions(now: Int64) throws -> [Action] {
         let cutoff = now - (try tombstoneRetention())
+        let files = try fileState()
         var actions: [Action] = [.protocol(self.protocol), .metadata(metadata)]
-        actions.append(contentsOf: setTransactions.keys.sorted().compactMap { setTransactions[$0].map(Action.txn) })
-        actions.append(contentsOf: domainMetadata.keys.sorted().compactMap { domainMetadata[$0].map(Action.domainMetadata) })
-        for add in activeFiles {
+        actions.append(contentsOf: files.setTransactions.keys.sorted().compactMap { files.setTransactions[$0].map(Action.txn) })
+        actions.append(contentsOf: files.domainMetadata.keys.sorted().compactMap { files.domainMetadata[$0].map(Action.domainMetadata) })
+        for add in files.activeFiles {
             var file = add
             file.dataChange = false
             actions.append(.add(file))
         }
-        for tombstone in tombstones where (tombstone.deletionTimestamp ?? 0) > cutoff {
+        for tombstone in files.tombstones where (tombstone.deletionTimestamp ?? 0) > cutoff {
             var remove = tombstone
             remove.stats = nil
             remove.tags = nil

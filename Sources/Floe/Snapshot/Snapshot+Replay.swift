@@ -43,6 +43,17 @@ struct LogReplay {
         }
     }
 
+    /// Applies only the `protocol` and `metaData` actions of `actions` (the latest wins).
+    mutating func applyProtocolAndMetadata(_ actions: [Action]) {
+        for action in actions {
+            switch action {
+            case .protocol(let p): protocolAction = p
+            case .metadata(let m): metadata = m
+            default: continue
+            }
+        }
+    }
+
     var activeFiles: [AddFile] {
         var result: [AddFile] = []
         result.reserveCapacity(liveCount)
@@ -52,10 +63,67 @@ struct LogReplay {
 }
 
 extension Snapshot {
-    /// Loads the snapshot described by `segment`.
+    /// Loads the snapshot described by `segment`: the protocol, metadata and timestamp now (for a
+    /// Parquet checkpoint only its `protocol` and `metaData` columns, plus every commit after it),
+    /// the file-level state lazily on first use.
     ///
-    /// - Throws: ``DeltaError`` (`corruptLog`, `unsupportedFeature`, `io`, …) naming the file.
-    static func load(segment: LogSegment, storage: any LogStorage, checkpointReader: (any CheckpointReader)?) throws -> Snapshot {
+    /// - Parameter excludedCheckpoints: Checkpoints already found unusable; when the segment's
+    ///   checkpoint turns out unreadable during the lazy reconstruction, the version is rebuilt
+    ///   without these and it.
+    /// - Throws: ``DeltaError`` (`corruptLog`, `unsupportedFeature`, `io`, …) naming the file;
+    ///   ``CheckpointUnreadable`` / ``CheckpointNeedsReader`` when the checkpoint's protocol and
+    ///   metadata cannot be read.
+    static func load(segment: LogSegment, storage: any LogStorage, checkpointReader: (any CheckpointReader)?,
+                     excludedCheckpoints: Set<Int64> = []) throws -> Snapshot {
+        var head = LogReplay()
+        // The checkpoint's actions when they had to be read whole anyway (JSON checkpoints).
+        var checkpointActions: [Action]?
+        if let checkpoint = segment.checkpoint {
+            if checkpoint.isJSON {
+                let actions = try readCheckpoint(checkpoint, storage: storage, checkpointReader: checkpointReader)
+                head.applyProtocolAndMetadata(actions)
+                checkpointActions = actions
+            } else {
+                head.applyProtocolAndMetadata(try readCheckpointProtocolAndMetadata(checkpoint, storage: storage,
+                                                                                    checkpointReader: checkpointReader))
+            }
+        }
+        var commitInfo: CommitInfo?
+        var tail: [[Action]] = []
+        tail.reserveCapacity(segment.commits.count)
+        for (i, commit) in segment.commits.enumerated() {
+            let actions = try readCommit(commit, storage: storage)
+            if i == segment.commits.count - 1 {
+                for case .commitInfo(let info) in actions { commitInfo = info; break }
+            }
+            head.applyProtocolAndMetadata(actions)
+            tail.append(actions)
+        }
+        let files = LazyFileState { [tail, checkpointActions] in
+            var replay = LogReplay()
+            if let checkpoint = segment.checkpoint {
+                let failure: DeltaError?
+                do {
+                    replay.apply(try checkpointActions ?? readCheckpoint(checkpoint, storage: storage, checkpointReader: checkpointReader))
+                    failure = nil
+                } catch let error as CheckpointUnreadable {
+                    failure = error.error
+                } catch let error as CheckpointNeedsReader {
+                    failure = error.error
+                }
+                if let failure {
+                    return try rebuildFiles(segment: segment, without: excludedCheckpoints.union([checkpoint.version]),
+                                            failure: failure, storage: storage, checkpointReader: checkpointReader)
+                }
+            }
+            for actions in tail { replay.apply(actions) }
+            return replay.snapshotFiles
+        }
+        return try finish(replay: head, files: files, segment: segment, commitInfo: commitInfo, storage: storage)
+    }
+
+    /// Loads the snapshot described by `segment` with its file-level state computed now.
+    static func loadEagerly(segment: LogSegment, storage: any LogStorage, checkpointReader: (any CheckpointReader)?) throws -> Snapshot {
         var replay = LogReplay()
         if let checkpoint = segment.checkpoint {
             replay.apply(try readCheckpoint(checkpoint, storage: storage, checkpointReader: checkpointReader))
@@ -68,11 +136,42 @@ extension Snapshot {
             }
             replay.apply(actions)
         }
-        return try finish(replay: replay, segment: segment, commitInfo: commitInfo, storage: storage)
+        return try finish(replay: replay, files: LazyFileState(resolved: replay.snapshotFiles), segment: segment,
+                          commitInfo: commitInfo, storage: storage)
     }
 
-    /// Validates the replayed state and assembles the snapshot (schema, timestamp, protocol check).
-    static func finish(replay: LogReplay, segment: LogSegment, commitInfo: CommitInfo?, storage: any LogStorage) throws -> Snapshot {
+    /// The file-level state of `segment.version` rebuilt without the checkpoints `excluded` (the
+    /// segment's checkpoint proved unreadable after its protocol and metadata were read).
+    ///
+    /// - Throws: `failure`, extended with the reason nothing else works, when no older checkpoint
+    ///   or complete commit history can rebuild the version.
+    static func rebuildFiles(segment: LogSegment, without excluded: Set<Int64>, failure: DeltaError, storage: any LogStorage,
+                             checkpointReader: (any CheckpointReader)?) throws -> SnapshotFiles {
+        let table = Table(storage: storage, checkpointReader: checkpointReader)
+        return try table.loadSnapshot(version: segment.version, excluding: excluded, firstFailure: failure, eager: true).fileState()
+    }
+
+    /// Reads only the `protocol` and `metaData` actions of a Parquet checkpoint.
+    ///
+    /// - Throws: ``CheckpointNeedsReader`` without a reader; ``CheckpointUnreadable`` wrapping the
+    ///   reader's ``DeltaError``.
+    static func readCheckpointProtocolAndMetadata(_ checkpoint: LogSegment.Checkpoint, storage: any LogStorage,
+                                                 checkpointReader: (any CheckpointReader)?) throws -> [Action] {
+        guard let checkpointReader else {
+            let name = checkpoint.files.first?.entry.name ?? "checkpoint \(checkpoint.version)"
+            throw CheckpointNeedsReader(error: DeltaError(.unsupportedFeature, "checkpoint \(name) is a Parquet file and no CheckpointReader is configured"))
+        }
+        do {
+            return try checkpointReader.protocolAndMetadata(in: checkpoint.files.map(\.entry), from: storage)
+        } catch let error as DeltaError {
+            throw CheckpointUnreadable(version: checkpoint.version, error: error)
+        }
+    }
+
+    /// Validates the replayed protocol and metadata and assembles the snapshot (schema, timestamp,
+    /// protocol check) around the file-level state `files`.
+    static func finish(replay: LogReplay, files: LazyFileState, segment: LogSegment, commitInfo: CommitInfo?,
+                       storage: any LogStorage) throws -> Snapshot {
         let root = storage.rootDescription
         var commitInfo = commitInfo
         let range = segment.checkpoint.map { "checkpoint \($0.version) and commits up to \(segment.version)" }
@@ -112,10 +211,7 @@ extension Snapshot {
         }
 
         return Snapshot(tableRoot: root, version: segment.version, protocol: protocolAction, metadata: metadata,
-                        schema: schema, activeFiles: replay.activeFiles, tombstones: replay.tombstones.values.sorted { $0.path < $1.path },
-                        setTransactions: replay.transactions,
-                        domainMetadata: replay.domains.filter { !$0.value.removed },
-                        timestamp: timestamp, commitInfo: commitInfo, logSegment: segment)
+                        schema: schema, timestamp: timestamp, commitInfo: commitInfo, logSegment: segment, files: files)
     }
 
     /// Reads and parses one commit file.

@@ -5,6 +5,13 @@
 /// open resources. Invariants: the protocol is readable by Floe (reader version 1–3, all reader
 /// features supported); ``activeFiles`` holds one entry per logical file (path, deletion vector),
 /// in the order the files were first added; no logical file is both active and a tombstone.
+///
+/// Loading is two-staged: the version, protocol, metadata, schema, timestamp and `commitInfo` are
+/// read when the snapshot is made (for a Parquet checkpoint only its `protocol` and `metaData`
+/// columns); the file-level state — ``activeFiles``, ``tombstones``, ``setTransactions`` and
+/// ``domainMetadata`` — is reconstructed from the checkpoint and commits on first use, once, and
+/// shared by all copies of the value (safely across tasks). Its content is exactly what an eager
+/// replay gives. Call ``loadFiles()`` to reconstruct it up front and see any error.
 public struct Snapshot: Sendable {
     /// A description of the table root (from ``LogStorage/rootDescription``).
     public let tableRoot: String
@@ -16,14 +23,6 @@ public struct Snapshot: Sendable {
     public let metadata: Metadata
     /// The parsed table schema.
     public let schema: StructType
-    /// The logical files in the table (reconciled `add` actions).
-    public let activeFiles: [AddFile]
-    /// Removed logical files still kept as tombstones (reconciled `remove` actions).
-    public let tombstones: [RemoveFile]
-    /// The latest `txn` action per application id.
-    public let setTransactions: [String: SetTransaction]
-    /// The live metadata domains (tombstoned domains excluded), by domain name.
-    public let domainMetadata: [String: DomainMetadata]
     /// The commit timestamp of this version in milliseconds since the Unix epoch: the in-commit
     /// timestamp when In-Commit Timestamps are enabled, otherwise the commit file's modification
     /// time.
@@ -33,6 +32,36 @@ public struct Snapshot: Sendable {
     public let commitInfo: CommitInfo?
     /// The log files this snapshot was built from.
     public let logSegment: LogSegment
+    /// The file-level state, reconstructed on first use.
+    let files: LazyFileState
+
+    /// The logical files in the table (reconciled `add` actions).
+    ///
+    /// Reconstructed on first use (see ``loadFiles()``). Should the log files it needs have become
+    /// unreadable since the snapshot was made (deleted by log cleanup, damaged) with nothing else
+    /// able to rebuild the version, this is empty; ``loadFiles()`` throws the error, and Floe's own
+    /// readers and writers (scans, transactions, checkpoints, vacuum) fail with it.
+    public var activeFiles: [AddFile] { (try? files.get())?.activeFiles ?? [] }
+    /// Removed logical files still kept as tombstones (reconciled `remove` actions), sorted by
+    /// path, then deletion vector unique id.
+    /// Reconstructed on first use, like ``activeFiles``.
+    public var tombstones: [RemoveFile] { (try? files.get())?.tombstones ?? [] }
+    /// The latest `txn` action per application id. Reconstructed on first use, like ``activeFiles``.
+    public var setTransactions: [String: SetTransaction] { (try? files.get())?.setTransactions ?? [:] }
+    /// The live metadata domains (tombstoned domains excluded), by domain name. Reconstructed on
+    /// first use, like ``activeFiles``.
+    public var domainMetadata: [String: DomainMetadata] { (try? files.get())?.domainMetadata ?? [:] }
+
+    /// Reconstructs the file-level state (``activeFiles``, ``tombstones``, ``setTransactions``,
+    /// ``domainMetadata``) now, if it has not been yet. A checkpoint that turns out unreadable is
+    /// replaced by an older checkpoint or the commits, as when opening a table.
+    ///
+    /// - Throws: ``DeltaError`` naming the file when the checkpoint or commits cannot be read and
+    ///   nothing else can rebuild the version.
+    public func loadFiles() throws { _ = try files.get() }
+
+    /// The file-level state, reconstructing it on first use.
+    func fileState() throws -> SnapshotFiles { try files.get() }
 
     /// The partition column names, in order.
     public var partitionColumns: [String] { metadata.partitionColumns }
@@ -42,6 +71,9 @@ public struct Snapshot: Sendable {
 
     /// The last version recorded by the application `appID` with a `txn` action, if any.
     public func transactionVersion(for appID: String) -> Int64? { setTransactions[appID]?.version }
+
+    /// The last version recorded by `appID`, surfacing errors reconstructing the file-level state.
+    func recordedTransactionVersion(for appID: String) throws -> Int64? { try fileState().setTransactions[appID]?.version }
 
     /// Whether In-Commit Timestamps are enabled: the protocol lists the `inCommitTimestamp` writer
     /// feature and `delta.enableInCommitTimestamps` is `true`.

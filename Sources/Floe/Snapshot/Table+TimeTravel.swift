@@ -13,7 +13,9 @@ extension Table {
         guard millis.isFinite, abs(millis) < 9e18 else {
             throw DeltaError(.invalidArgument, "date \(date) is out of range for time travel")
         }
-        return try snapshot(version: try version(atOrBefore: Int64(millis)))
+        // One listing serves both the timestamp search and the snapshot's log segment.
+        let (version, listing) = try resolveVersion(atOrBefore: Int64(millis))
+        return try loadSnapshot(version: version, listing: listing)
     }
 
     /// The latest version whose commit timestamp is at or before `timestamp` (milliseconds since
@@ -29,12 +31,22 @@ extension Table {
     /// - Throws: ``DeltaError/Code/timestampBeforeFirstCommit`` naming the earliest commit and its
     ///   time.
     public func version(atOrBefore timestamp: Int64) throws -> Int64 {
+        try resolveVersion(atOrBefore: timestamp).version
+    }
+
+    /// ``version(atOrBefore:)`` and the listing of the whole log it was found in.
+    func resolveVersion(atOrBefore timestamp: Int64) throws -> (version: Int64, listing: LogListing) {
+        // Only the protocol and metadata of the latest version are needed (ICT settings); its
+        // files are never reconstructed here.
         let latest = try snapshot()
         let listing = try LogListing(storage: storage, startingAt: nil)
         let earliest = listing.earliestVersion ?? latest.version
         // Reconstructable versions with a commit file, ascending.
-        let commits = listing.commits.values.filter { $0.version >= earliest && $0.version <= latest.version }
-            .sorted { $0.version < $1.version }
+        let commits = earliest <= latest.version ? (earliest...latest.version).compactMap { listing.commits[$0] } : []
+        return (try version(atOrBefore: timestamp, latest: latest, commits: commits), listing)
+    }
+
+    func version(atOrBefore timestamp: Int64, latest: Snapshot, commits: [LogFile]) throws -> Int64 {
         guard !commits.isEmpty else {
             throw DeltaError(.versionNotFound, "table \(root) has no commit files to time travel over")
         }

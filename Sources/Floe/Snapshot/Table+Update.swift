@@ -25,7 +25,7 @@ extension Table {
         guard newer.count == Int(latest - snapshot.version), newer.first == snapshot.version + 1 else {
             return try self.snapshot()
         }
-        var replay = LogReplay(seed: snapshot)
+        var replay = try LogReplay(seed: snapshot)
         var commitFiles: [LogFile] = []
         var commitInfo: CommitInfo?
         for version in newer {
@@ -41,21 +41,25 @@ extension Table {
         let segment = LogSegment(version: latest, checkpoint: old.checkpoint, commits: old.commits + commitFiles,
                                  versionCommit: listing.commits[latest], earliestVersion: old.earliestVersion,
                                  latestVersion: max(latest, listing.latestVersion ?? latest))
-        return try Snapshot.finish(replay: replay, segment: segment, commitInfo: commitInfo, storage: storage)
+        return try Snapshot.finish(replay: replay, files: LazyFileState(resolved: replay.snapshotFiles), segment: segment,
+                                   commitInfo: commitInfo, storage: storage)
     }
 }
 
 extension LogReplay {
     /// A replay state equal to `snapshot`'s, ready to apply later commits.
-    init(seed snapshot: Snapshot) {
+    ///
+    /// - Throws: The error reconstructing `snapshot`'s files.
+    init(seed snapshot: Snapshot) throws {
+        let state = try snapshot.fileState()
         protocolAction = snapshot.protocol
         metadata = snapshot.metadata
-        files = snapshot.activeFiles
+        files = state.activeFiles
         fileIndex.reserveCapacity(files.count)
-        for (i, file) in snapshot.activeFiles.enumerated() { fileIndex[file.fileKey] = i }
+        for (i, file) in state.activeFiles.enumerated() { fileIndex[file.fileKey] = i }
         liveCount = files.count
-        for tombstone in snapshot.tombstones { tombstones[tombstone.fileKey] = tombstone }
-        transactions = snapshot.setTransactions
-        domains = snapshot.domainMetadata
+        for tombstone in state.tombstones { tombstones[tombstone.fileKey] = tombstone }
+        transactions = state.setTransactions
+        domains = state.domainMetadata
     }
 }

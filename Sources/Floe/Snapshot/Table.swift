@@ -66,15 +66,31 @@ public struct Table: Sendable {
     ///   ``DeltaError/Code/corruptLog``, ``DeltaError/Code/unsupportedFeature``, ``DeltaError/Code/io``.
     public func snapshot(version: Int64) throws -> Snapshot { try loadSnapshot(version: version) }
 
-    func loadSnapshot(version: Int64?) throws -> Snapshot {
-        var excluded = Set<Int64>()
+    /// Loads the snapshot at `version` (the latest when `nil`), falling back to older checkpoints
+    /// or the commits when a checkpoint is unreadable.
+    ///
+    /// - Parameters:
+    ///   - excluding: Checkpoint versions not to use.
+    ///   - firstFailure: The error of a checkpoint already found unreadable, thrown (extended) when
+    ///     nothing else can rebuild the version.
+    ///   - eager: Whether to reconstruct the file-level state now (otherwise on first use).
+    ///   - listing: A listing of the whole log to build the segment from (instead of
+    ///     `_last_checkpoint` and probing or a new listing).
+    func loadSnapshot(version: Int64?, excluding: Set<Int64> = [], firstFailure: DeltaError? = nil, eager: Bool = false,
+                      listing: LogListing? = nil) throws -> Snapshot {
+        var excluded = excluding
         // The first checkpoint found unreadable: its error is thrown when no fallback works.
-        var unreadable: DeltaError?
+        var unreadable = firstFailure
         while true {
             let segment: LogSegment
             do {
-                segment = try LogSegment.build(storage: storage, version: version, canReadParquet: checkpointReader != nil,
-                                               excludedCheckpoints: excluded)
+                if let listing {
+                    segment = try LogSegment.build(listing: listing, storage: storage, version: version,
+                                                   canReadParquet: checkpointReader != nil, excludedCheckpoints: excluded)
+                } else {
+                    segment = try LogSegment.build(storage: storage, version: version, canReadParquet: checkpointReader != nil,
+                                                   excludedCheckpoints: excluded)
+                }
             } catch let error as DeltaError {
                 if let unreadable {
                     throw DeltaError(unreadable.code, "\(unreadable.message) (and no older checkpoint or complete commit history can rebuild the version: \(error.message))",
@@ -83,7 +99,11 @@ public struct Table: Sendable {
                 throw error
             }
             do {
-                return try Snapshot.load(segment: segment, storage: storage, checkpointReader: checkpointReader)
+                if eager {
+                    return try Snapshot.loadEagerly(segment: segment, storage: storage, checkpointReader: checkpointReader)
+                }
+                return try Snapshot.load(segment: segment, storage: storage, checkpointReader: checkpointReader,
+                                         excludedCheckpoints: excluded)
             } catch let failure as CheckpointNeedsReader {
                 // E.g. a JSON checkpoint whose file actions are in Parquet sidecars: try without it.
                 guard let checkpoint = segment.checkpoint, !excluded.contains(checkpoint.version) else { throw failure.error }

@@ -106,7 +106,7 @@ public struct LocalStorage: LogStorage {
         return (root == "/" ? "" : root) + "/" + parts.joined(separator: "/")
     }
 
-    /// Lists a directory with `readdir` and `stat`; see ``LogStorage/list(directory:prefix:startingAt:)``.
+    /// Lists a directory with `readdir` and `fstatat`; see ``LogStorage/list(directory:prefix:startingAt:)``.
     public func list(directory: String, prefix: String, startingAt: String?) throws -> [FileEntry] {
         let dirPath = try absolutePath(directory)
         guard let dir = opendir(dirPath) else {
@@ -127,7 +127,8 @@ public struct LocalStorage: LogStorage {
             if !prefix.isEmpty && !name.hasPrefix(prefix) { continue }
             if let startingAt, name.utf8.lexicographicallyPrecedes(startingAt.utf8) { continue }
             var info = stat()
-            guard stat(dirPath + "/" + name, &info) == 0 else {
+            // Relative to the open directory: no path building or lookup of its parents.
+            guard fstatat(dirfd(dir), name, &info, 0) == 0 else {
                 if errno == ENOENT { continue }  // deleted while listing
                 throw Self.posixError(errno, "cannot stat \(dirPath)/\(name)")
             }

@@ -207,7 +207,7 @@ public struct Transaction: Sendable {
         guard !domain.hasPrefix("delta.") else {
             throw DeltaError(.invalidArgument, "metadata domain '\(domain)' is system-controlled and cannot be removed by users")
         }
-        guard let existing = readSnapshot?.domainMetadata[domain] else {
+        guard let existing = try readSnapshot?.fileState().domainMetadata[domain] else {
             throw DeltaError(.invalidArgument, "metadata domain '\(domain)' does not exist")
         }
         domainMetadataChanges[domain] = DomainMetadata(domain: domain, configuration: existing.configuration, removed: true)

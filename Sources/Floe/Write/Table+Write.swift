@@ -35,7 +35,7 @@ extension Table {
     @discardableResult
     public func write(_ batches: [RecordBatch], options: WriteOptions = WriteOptions()) throws -> WriteResult {
         let snapshot = try latestSnapshot()
-        if let app = options.applicationTransaction, let recorded = snapshot.transactionVersion(for: app.appID), app.version <= recorded {
+        if let app = options.applicationTransaction, let recorded = try snapshot.recordedTransactionVersion(for: app.appID), app.version <= recorded {
             return WriteResult(version: snapshot.version, isSkipped: true, filesAdded: 0, filesRemoved: 0, rowsWritten: 0, bytesWritten: 0)
         }
         var transaction = self.transaction(from: snapshot, operation: options.operation ?? (options.applicationTransaction != nil ? "STREAMING UPDATE" : "WRITE"))

@@ -155,6 +155,14 @@ public final class ParquetFileWriter {
         totalRows += batch.count
     }
 
+    /// Ends the current row group early, so that the next batch starts a new one (e.g. to keep
+    /// rows that readers look up alone in a small first row group). Does nothing when the current
+    /// row group is empty.
+    public func endRowGroup() throws {
+        guard !isClosed else { throw ParquetError(.internalError, "endRowGroup after close") }
+        try flushRowGroup()
+    }
+
     private func flushRowGroup() throws {
         guard rowsInGroup > 0 else { return }
         var chunks: [ColumnChunk] = []
