@@ -111,6 +111,7 @@ extension Database {
     @discardableResult
     public func attach(_ table: Table, snapshot: Snapshot? = nil, as name: String) throws -> FloeTableSource {
         let snapshot = try snapshot ?? table.snapshot()
+        try snapshot.loadFiles() // the planner and cursors read `activeFiles`: surface a damaged log here
         let source = try FloeTableSource(name: name, table: table, snapshot: snapshot)
         let catalog: FloeCatalog
         if let existing = floeCatalog {

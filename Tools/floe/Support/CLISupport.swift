@@ -126,11 +126,19 @@ struct SnapshotOptions: ParsableArguments {
         }
     }
 
-    /// The selected snapshot (the latest when neither option is given).
+    /// The selected snapshot (the latest when neither option is given), its files loaded so that a
+    /// log that cannot rebuild them fails the command instead of showing no files.
     func snapshot(of table: Table) throws -> Snapshot {
-        if let version { return try table.snapshot(version: version) }
-        if let timestamp { return try table.snapshot(version: try table.version(atOrBefore: timestamp.millis)) }
-        return try table.snapshot()
+        let snapshot: Snapshot
+        if let version {
+            snapshot = try table.snapshot(version: version)
+        } else if let timestamp {
+            snapshot = try table.snapshot(version: try table.version(atOrBefore: timestamp.millis))
+        } else {
+            snapshot = try table.snapshot()
+        }
+        try snapshot.loadFiles()
+        return snapshot
     }
 }
 
