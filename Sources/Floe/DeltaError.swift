@@ -49,6 +49,11 @@ public struct DeltaError: Error, Sendable, CustomStringConvertible {
         public static let corruptData = Code("corruptData")
         /// Rows violate the table's constraints (NOT NULL, CHECK, invariants).
         public static let constraintViolation = Code("constraintViolation")
+        /// A commit was published (readers see its version) but making it durable failed (the
+        /// log directory's `fsync`), so a crash may still lose it. Its outcome is unknown to the
+        /// caller: check the table (its version, or the `txn` of an idempotent write) before
+        /// repeating the write, which would otherwise be committed twice.
+        public static let commitNotDurable = Code("commitNotDurable")
         /// A commit did not finish within its time budget.
         public static let timeout = Code("timeout")
         /// A bug in Floe: an internal invariant did not hold.

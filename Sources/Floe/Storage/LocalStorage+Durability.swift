@@ -16,7 +16,8 @@ extension LocalStorage {
     /// flushes into one); `link` the temporary file to `path` (`EEXIST` gives
     /// ``PutOutcome/alreadyExists``); unlink the temporary name; `fsync` the destination directory.
     /// Publication strictly follows the syncs, so a crash never leaves a visible commit whose data
-    /// files are not durable.
+    /// files are not durable. A failure after `link` (the directory `fsync`) throws
+    /// ``DeltaError/Code/commitNotDurable``: the file is visible, its durability unknown.
     public func writeIfAbsent(_ path: String, contents: [UInt8], afterMakingDurable prerequisites: [String]) throws -> PutOutcome {
         let absolute = try absolutePath(path)
         let directory = Self.parent(of: absolute)
@@ -31,9 +32,14 @@ extension LocalStorage {
             if code == EEXIST { return .alreadyExists }
             throw Self.posixError(code, "cannot publish \(absolute)")
         }
-        try FailPoint.reach(.afterCommitLink, path: absolute)
-        unlink(temp)
-        try Self.syncDirectory(directory)
+        do {
+            try FailPoint.reach(.afterCommitLink, path: absolute)
+            unlink(temp)
+            try Self.syncDirectory(directory)
+        } catch {
+            // Published but perhaps not durable: not an ordinary failure a caller may retry.
+            throw DeltaError(.commitNotDurable, "\(absolute) was published (readers see it) but could not be made durable, so a crash may lose it; check the table before repeating the write: \(error)", underlying: error)
+        }
         return .written
     }
 

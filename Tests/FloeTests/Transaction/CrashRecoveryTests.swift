@@ -22,7 +22,15 @@ struct CrashRecoveryTests {
                                                                  try Column(ids.map { _ in .int(Int64(batch)) }, type: .int32)])
             var options = WriteOptions()
             options.applicationTransaction = (appID: "crash-test", version: Int64(batch))
-            try table.append([rows], options: options)
+            do {
+                try table.append([rows], options: options)
+            } catch let error as DeltaError {
+                // Lets the coordinator see which error a failed append reported.
+                if let path = Self.environment["FLOE_CRASH_ERROR_FILE"] {
+                    FileManager.default.createFile(atPath: path, contents: Data(error.code.rawValue.utf8))
+                }
+                throw error
+            }
         }
     }
 
@@ -36,7 +44,7 @@ struct CrashRecoveryTests {
     }
 
     /// Runs the worker appending batches 0..<batches idempotently, with `failPoint` set.
-    static func runWorker(table: String, batches: Int, failPoint: String?) throws -> Process {
+    static func runWorker(table: String, batches: Int, failPoint: String?, errorFile: String? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         process.arguments = ["--testing-library", "swift-testing", "--filter", "crashRecoveryWorker"]
@@ -44,6 +52,7 @@ struct CrashRecoveryTests {
         env["FLOE_CRASH_TABLE"] = table
         env["FLOE_CRASH_BATCHES"] = String(batches)
         env["FLOE_FAILPOINT"] = failPoint
+        env["FLOE_CRASH_ERROR_FILE"] = errorFile
         process.environment = env
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -125,6 +134,23 @@ struct CrashRecoveryTests {
         #expect(try Table(path: root).snapshot().version == 1)
         #expect(try Self.batches(table) == [0: 5])
         #expect(try Self.hiddenLogTemporaries(root) == 0)
+    }
+
+    @Test("a failure after the commit is published reports commitNotDurable, and the version is visible",
+          .enabled(if: canSpawnWorkers))
+    func failureAfterPublication() throws {
+        let root = try Fixtures.scratchDirectory("crash-not-durable")
+        defer { Fixtures.remove(root) }
+        let table = Table(path: root)
+        try table.create(schema: try StructType(ddl: "id long not null, batch int"))
+        let errorFile = root + "/../" + URL(fileURLWithPath: root).lastPathComponent + ".error"
+        defer { try? FileManager.default.removeItem(atPath: errorFile) }
+        let failed = try Self.runWorker(table: root, batches: 3, failPoint: "after-commit-link:2:enospc", errorFile: errorFile)
+        #expect(failed.terminationReason == .exit && failed.terminationStatus != 0)
+        #expect(try String(contentsOfFile: errorFile, encoding: .utf8) == DeltaError.Code.commitNotDurable.rawValue)
+        // The second batch's commit was published before the failure: it is there, once.
+        #expect(try Table(path: root).snapshot().version == 2)
+        #expect(try Self.batches(table) == [0: 5, 1: 5])
     }
 
     @Test func parsesFailPointRules() {
