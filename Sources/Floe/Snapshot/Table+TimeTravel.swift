@@ -3,8 +3,10 @@ import Foundation
 extension Table {
     /// The snapshot of the latest version committed at or before `date`.
     ///
-    /// See ``version(atOrBefore:)`` for how commit times are determined. A date after the latest
-    /// commit gives the latest snapshot.
+    /// See ``version(atOrBefore:)`` for how commit times are determined and when the log is
+    /// listed. A date after the latest commit gives the latest snapshot. The version found is
+    /// loaded as by ``snapshot(version:)`` (from the newest checkpoint at or below it, looked for
+    /// by name), or from the one listing made for the search.
     ///
     /// - Throws: ``DeltaError/Code/timestampBeforeFirstCommit`` when `date` is earlier than the
     ///   oldest version that can still be reconstructed.
