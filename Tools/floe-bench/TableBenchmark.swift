@@ -36,29 +36,35 @@ enum TableBenchmark {
         say("{\"seconds\":\(now() - start),\"commits\":\(commits)}")
     }
 
-    /// Writes a synthetic log of `commits` commits (one small `add` each, ICT off) quickly and
+    /// Writes a synthetic log of `commits` commits (one small `add` each) quickly and
     /// non-durably, for the open/time-travel figures (data files are not needed to open a table).
-    static func synthesize(path: String, commits: Int) throws {
-        try synthesize(path: path, versions: 0..<commits)
+    /// With `ict`, In-Commit Timestamps are enabled from version 0 (as on Floe's default tables)
+    /// and every `commitInfo` carries its `inCommitTimestamp`; otherwise the file modification
+    /// times are the commit times.
+    static func synthesize(path: String, commits: Int, ict: Bool) throws {
+        try synthesize(path: path, versions: 0..<commits, ict: ict)
     }
 
-    /// Writes the commits `versions` of a synthetic log (see ``synthesize(path:commits:)``).
-    static func synthesize(path: String, versions: Range<Int>) throws {
+    /// Writes the commits `versions` of a synthetic log (see ``synthesize(path:commits:ict:)``).
+    static func synthesize(path: String, versions: Range<Int>, ict: Bool) throws {
         let log = path + "/_delta_log"
         try FileManager.default.createDirectory(atPath: log, withIntermediateDirectories: true)
         let base: Int64 = 1_767_225_600_000 // 2026-01-01
         let schemaJSON = schema.jsonString.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         for v in versions {
-            var text = "{\"commitInfo\":{\"timestamp\":\(base + Int64(v) * 1000),\"operation\":\"WRITE\",\"operationParameters\":{\"mode\":\"Append\"}}}\n"
+            let ictField = ict ? "\"inCommitTimestamp\":\(base + Int64(v) * 1000)," : ""
+            var text = "{\"commitInfo\":{\(ictField)\"timestamp\":\(base + Int64(v) * 1000),\"operation\":\"WRITE\",\"operationParameters\":{\"mode\":\"Append\"}}}\n"
             if v == 0 {
-                text += "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n"
-                text += "{\"metaData\":{\"id\":\"bench\",\"format\":{\"provider\":\"parquet\",\"options\":{}},\"schemaString\":\"\(schemaJSON)\",\"partitionColumns\":[],\"configuration\":{},\"createdTime\":\(base)}}\n"
+                text += ict ? "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":7,\"writerFeatures\":[\"inCommitTimestamp\"]}}\n"
+                    : "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n"
+                let configuration = ict ? "{\"delta.enableInCommitTimestamps\":\"true\"}" : "{}"
+                text += "{\"metaData\":{\"id\":\"bench\",\"format\":{\"provider\":\"parquet\",\"options\":{}},\"schemaString\":\"\(schemaJSON)\",\"partitionColumns\":[],\"configuration\":\(configuration),\"createdTime\":\(base)}}\n"
             } else {
                 text += "{\"add\":{\"path\":\"part-\(v).parquet\",\"partitionValues\":{},\"size\":1000,\"modificationTime\":\(base + Int64(v) * 1000),\"dataChange\":true,\"stats\":\"{\\\"numRecords\\\":100}\"}}\n"
             }
             let file = log + "/" + String(format: "%020d.json", v)
             FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
-            // File times carry the commit timestamps (no in-commit timestamps here).
+            // File times carry the commit timestamps too (the commit times without ICT).
             var times = [timespec(tv_sec: Int((base + Int64(v) * 1000) / 1000), tv_nsec: 0), timespec(tv_sec: Int((base + Int64(v) * 1000) / 1000), tv_nsec: 0)]
             _ = utimensat(AT_FDCWD, file, &times, 0)
         }
@@ -73,6 +79,8 @@ enum TableBenchmark {
         // Checkpoints where `delta.checkpointInterval` auto-checkpointing would have put the last
         // ones before the measured versions (0: one checkpoint at the latest version only).
         let interval = Int(option("--checkpoint-interval", args) ?? "") ?? 100
+        // Synthetic tables with In-Commit Timestamps (Floe's default) instead of file times.
+        let ict = args.contains("--ict")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let hasPython = python.map { FileManager.default.isExecutableFile(atPath: $0) } ?? false
@@ -112,16 +120,16 @@ enum TableBenchmark {
                 let cpMid = Int((mid - 1) / Int64(interval)) * interval, cpLatest = ((n - 1) / interval) * interval
                 var written = 0
                 for cp in Set([cpMid, cpLatest]).sorted() where cp > 0 {
-                    try synthesize(path: path, versions: written..<(cp + 1))
+                    try synthesize(path: path, versions: written..<(cp + 1), ict: ict)
                     written = cp + 1
                     let t0 = now()
                     try table.checkpoint()
                     checkpointSeconds += now() - t0
                 }
-                try synthesize(path: path, versions: written..<n)
+                try synthesize(path: path, versions: written..<n, ict: ict)
                 tNoCkpt = .nan
             } else {
-                try synthesize(path: path, commits: n)
+                try synthesize(path: path, commits: n, ict: ict)
                 tNoCkpt = try timeBest(3) { _ = try Table(path: path).snapshot() }
                 let t0 = now()
                 try table.checkpoint()
@@ -134,7 +142,7 @@ enum TableBenchmark {
             let setup = interval > 0
                 ? String(format: "last checkpoints at multiples of %d before the versions read, writing them took %.0f ms", interval, checkpointSeconds * 1000)
                 : String(format: "one checkpoint at the latest version; no checkpoint %.1f ms; writing the checkpoint took %.0f ms", tNoCkpt * 1000, checkpointSeconds * 1000)
-            say(String(format: "Floe, %6d commits: open latest %.1f ms, version %lld %.1f ms, timestamp %.1f ms",
+            say((ict ? "ICT " : "") + String(format: "Floe, %6d commits: open latest %.1f ms, version %lld %.1f ms, timestamp %.1f ms",
                          n, tOpen * 1000, mid, tVersion * 1000, tTime * 1000) + " (\(setup))")
             if hasPython, let python {
                 let out = try runPythonText(python, [script, "open", path, String(mid), String(1_767_225_600 + n / 2)])

@@ -168,7 +168,7 @@ func main() throws {
         guard rows == reader.metadata.numRows else { throw BenchError("read \(rows) rows, expected \(reader.metadata.numRows)") }
         emit(Figure(seconds: seconds, bytes: reader.source.size, peakRSS: peakRSSBytes()))
     default:
-        print("usage: floe-bench parquet [--rows N] [--python PATH] | floe-bench table [--commits N] [--sizes 1000,10000,100000] [--checkpoint-interval N (0: one checkpoint at the latest version)] [--open-only] [--python PATH]")
+        print("usage: floe-bench parquet [--rows N] [--python PATH] | floe-bench table [--commits N] [--sizes 1000,10000,100000] [--checkpoint-interval N (0: one checkpoint at the latest version)] [--open-only] [--ict (synthetic tables with In-Commit Timestamps)] [--python PATH]")
         exit(2)
     }
 }

@@ -3,8 +3,10 @@ import Foundation
 extension Table {
     /// The snapshot of the latest version committed at or before `date`.
     ///
-    /// See ``version(atOrBefore:)`` for how commit times are determined. A date after the latest
-    /// commit gives the latest snapshot.
+    /// See ``version(atOrBefore:)`` for how commit times are determined and when the log is
+    /// listed. A date after the latest commit gives the latest snapshot. The version found is
+    /// loaded as by ``snapshot(version:)`` (from the newest checkpoint at or below it, looked for
+    /// by name), or from the one listing made for the search.
     ///
     /// - Throws: ``DeltaError/Code/timestampBeforeFirstCommit`` when `date` is earlier than the
     ///   oldest version that can still be reconstructed.
@@ -13,8 +15,13 @@ extension Table {
         guard millis.isFinite, abs(millis) < 9e18 else {
             throw DeltaError(.invalidArgument, "date \(date) is out of range for time travel")
         }
+        let latest = try snapshot()
+        if let version = try probedVersion(atOrBefore: Int64(millis), latest: latest) {
+            // The version's snapshot from the newest checkpoint at or below it, found by name.
+            return version == latest.version ? latest : try loadSnapshot(version: version)
+        }
         // One listing serves both the timestamp search and the snapshot's log segment.
-        let (version, listing) = try resolveVersion(atOrBefore: Int64(millis))
+        let (version, listing) = try listedVersion(atOrBefore: Int64(millis), latest: latest)
         return try loadSnapshot(version: version, listing: listing)
     }
 
@@ -28,22 +35,130 @@ extension Table {
     /// increasing as Delta does (a commit's time is raised to one millisecond after its
     /// predecessor's when the clock went backwards).
     ///
+    /// When the timestamp falls in the In-Commit Timestamp range, the log is not listed: the
+    /// latest version comes from opening the latest snapshot (by name after `_last_checkpoint`),
+    /// the earliest remaining commit from a binary search over commit file names (cleanup deletes
+    /// oldest first), and the version from a binary search reading the first line of
+    /// O(log n) commit files. Otherwise, or when the log is not as that search assumes, the whole
+    /// log is listed once.
+    ///
     /// - Throws: ``DeltaError/Code/timestampBeforeFirstCommit`` naming the earliest commit and its
     ///   time.
     public func version(atOrBefore timestamp: Int64) throws -> Int64 {
-        try resolveVersion(atOrBefore: timestamp).version
+        let latest = try snapshot()
+        if let version = try probedVersion(atOrBefore: timestamp, latest: latest) { return version }
+        return try listedVersion(atOrBefore: timestamp, latest: latest).version
     }
 
-    /// ``version(atOrBefore:)`` and the listing of the whole log it was found in.
-    func resolveVersion(atOrBefore timestamp: Int64) throws -> (version: Int64, listing: LogListing) {
-        // Only the protocol and metadata of the latest version are needed (ICT settings); its
-        // files are never reconstructed here.
-        let latest = try snapshot()
+    /// ``version(atOrBefore:)`` found from a listing of the whole log, and that listing.
+    func listedVersion(atOrBefore timestamp: Int64, latest: Snapshot) throws -> (version: Int64, listing: LogListing) {
         let listing = try LogListing(storage: storage, startingAt: nil)
         let earliest = listing.earliestVersion ?? latest.version
         // Reconstructable versions with a commit file, ascending.
         let commits = earliest <= latest.version ? (earliest...latest.version).compactMap { listing.commits[$0] } : []
         return (try version(atOrBefore: timestamp, latest: latest, commits: commits), listing)
+    }
+
+    /// ``version(atOrBefore:)`` found without listing the log, by In-Commit Timestamps, or `nil`
+    /// when the listing path must answer: In-Commit Timestamps are disabled on `latest`, the
+    /// timestamp is before their enablement, commits from before the enablement remain and the
+    /// timestamp is before the first in-commit timestamp, the earliest remaining commit is neither
+    /// version 0 nor has a classic checkpoint (so the reconstructable range is unknown without a
+    /// listing), or a probed commit is missing, unreadable or lacks an in-commit timestamp.
+    ///
+    /// Answers exactly as the listing path: the same versions are candidates (commits from the
+    /// earliest reconstructable version, and from the enablement version, to the latest) and
+    /// in-commit timestamps are strictly increasing, so the binary search finds the same latest
+    /// commit at or before `timestamp`; the boundary commit next to the answer is always read.
+    ///
+    /// - Throws: ``DeltaError/Code/timestampBeforeFirstCommit`` when `timestamp` is before the
+    ///   in-commit timestamp of the earliest candidate and no older commits remain; errors of
+    ///   reading are not thrown (the listing path then answers or throws).
+    func probedVersion(atOrBefore timestamp: Int64, latest: Snapshot) throws -> Int64? {
+        guard latest.isInCommitTimestampEnabled else { return nil }
+        let config = latest.metadata.configuration
+        let versionText = config["delta.inCommitTimestampEnablementVersion"]
+        let timestampText = config["delta.inCommitTimestampEnablementTimestamp"]
+        // Both enablement properties or neither (enabled at creation).
+        guard (versionText == nil) == (timestampText == nil) else { return nil }
+        var enablement: Int64 = 0
+        if let versionText, let timestampText {
+            guard let v = Int64(versionText), v >= 0, let t = Int64(timestampText) else { return nil }
+            // Before enablement, modification times decide: the listing path.
+            guard timestamp >= t else { return nil }
+            enablement = v
+        }
+        do {
+            let latestVersion = latest.version
+            guard latestVersion >= enablement, try commitExists(latestVersion) else { return nil }
+            // The earliest remaining commit: cleanup deletes oldest first, so the commits that
+            // remain are a contiguous suffix ending at the latest.
+            var first: Int64
+            if try commitExists(0) {
+                first = 0
+            } else {
+                var missing: Int64 = 0, present = latestVersion
+                while present - missing > 1 {
+                    let mid = missing + (present - missing) / 2
+                    if try commitExists(mid) { present = mid } else { missing = mid }
+                }
+                first = present
+                // Without commit 0 a version is reconstructable only from a checkpoint at or below
+                // it; cleanup keeps the retained checkpoint's commit. Anything else: list.
+                let checkpoint = "_delta_log/" + LogFile.versionPrefix(first) + ".checkpoint.parquet"
+                guard try storage.entry(at: checkpoint) != nil else { return nil }
+            }
+            let start = max(first, enablement)
+            // Binary search for the last version in start...latest with ICT <= timestamp.
+            var low = start, high = latestVersion
+            var found: Int64?
+            var startTimestamp: Int64?
+            while low <= high {
+                let mid = low + (high - low) / 2
+                let ict = try inCommitTimestamp(ofVersion: mid)
+                if mid == start { startTimestamp = ict }
+                if ict <= timestamp {
+                    found = mid
+                    low = mid + 1
+                } else {
+                    high = mid - 1
+                }
+            }
+            if let found { return found }
+            // Commits before the enablement remain: their modification times decide.
+            guard first >= enablement, let startTimestamp else { return nil }
+            throw DeltaError(.timestampBeforeFirstCommit, "timestamp \(Self.describe(timestamp)) is before the earliest available commit of \(root): version \(start) at \(Self.describe(startTimestamp))")
+        } catch let error as DeltaError where error.code == .timestampBeforeFirstCommit {
+            throw error
+        } catch {
+            return nil
+        }
+    }
+
+    /// Whether the commit file of `version` exists (one `stat`).
+    private func commitExists(_ version: Int64) throws -> Bool {
+        try storage.entry(at: LogFile.commitPath(version)) != nil
+    }
+
+    /// The in-commit timestamp of commit `version`, reading only its first line (a ranged read,
+    /// widened until the line ends).
+    func inCommitTimestamp(ofVersion version: Int64) throws -> Int64 {
+        let path = LogFile.commitPath(version)
+        var length = 4096
+        while true {
+            let bytes = try storage.read(path, offset: 0, length: length)
+            let newline = bytes.firstIndex(of: 0x0A)
+            if newline == nil, bytes.count >= length, length < 64 << 20 {
+                length *= 4
+                continue
+            }
+            let line = Array(bytes[..<(newline ?? bytes.count)])
+            let actions = try Action.parseLines(line, source: path)
+            for case .commitInfo(let info) in actions {
+                if let ict = info.inCommitTimestamp { return ict }
+            }
+            throw DeltaError(.corruptLog, "commit \(path) has no inCommitTimestamp in a leading commitInfo although In-Commit Timestamps are enabled")
+        }
     }
 
     func version(atOrBefore timestamp: Int64, latest: Snapshot, commits: [LogFile]) throws -> Int64 {
