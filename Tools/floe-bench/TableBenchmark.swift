@@ -87,7 +87,11 @@ enum TableBenchmark {
         say("Table benchmark: durable commits of 100-row appends; opening and time travel at \(sizes.map(String.init).joined(separator: ", ")) commits")
         say("")
 
-        // Commit throughput.
+        // Commit throughput, after the disk's floor for any implementation of the commit protocol.
+        if !args.contains("--open-only") {
+            let floor = try diskFloor(directory: dir + "/floor", commits: commits)
+            say(String(format: "disk floor: %.0f bare commits/s (1 KB temp file + fsync + link + log directory fsync, no data file, %d commits)", floor, commits))
+        }
         for processes in args.contains("--open-only") ? [] : [1, 4] {
             let path = dir + "/commits-\(processes)"
             try Table(path: path).create(schema: schema)
