@@ -29,11 +29,22 @@ final class LazyFileState: Sendable {
 
     private let phase: Mutex<Phase>
 
-    /// A state computed by `compute` on first use.
-    init(_ compute: @escaping Compute) { phase = Mutex(.pending(compute)) }
+    /// How many unresolved states this one's computation may have to resolve first, itself
+    /// included (a state derived from an unresolved one by ``Table/update(_:)`` is one deeper);
+    /// bounded so that resolving never recurses far and a chain never keeps many commits alive.
+    let depth: Int
+
+    /// A state computed by `compute` on first use, `depth` deep (see ``depth``).
+    init(depth: Int = 1, _ compute: @escaping Compute) {
+        self.depth = depth
+        phase = Mutex(.pending(compute))
+    }
 
     /// An already computed state.
-    init(resolved: SnapshotFiles) { phase = Mutex(.done(resolved)) }
+    init(resolved: SnapshotFiles) {
+        depth = 0
+        phase = Mutex(.done(resolved))
+    }
 
     /// Whether the state has been computed.
     var isResolved: Bool {

@@ -1,4 +1,8 @@
 extension Table {
+    /// How many updated snapshots may chain unresolved file states before ``update(_:)`` resolves
+    /// one eagerly.
+    static let maximumLazyUpdateDepth = 32
+
     /// The latest snapshot, computed incrementally from `snapshot` by replaying only the commits
     /// after it. Falls back to a full load when the commits after `snapshot` are not all in the
     /// log. Returns `snapshot` itself when nothing was committed since.
@@ -25,7 +29,13 @@ extension Table {
         guard newer.count == Int(latest - snapshot.version), newer.first == snapshot.version + 1 else {
             return try self.snapshot()
         }
-        var replay = try LogReplay(seed: snapshot)
+        // Protocol and metadata now; the file state (which costs time in the number of active
+        // files) only when first used, from `snapshot`'s and the new commits: a blind appender
+        // that keeps its snapshot never rebuilds it (checkpoints do, every checkpoint interval).
+        var header = LogReplay()
+        header.protocolAction = snapshot.protocol
+        header.metadata = snapshot.metadata
+        var commits: [[Action]] = []
         var commitFiles: [LogFile] = []
         var commitInfo: CommitInfo?
         for version in newer {
@@ -34,14 +44,29 @@ extension Table {
             if version == latest {
                 for case .commitInfo(let info) in actions { commitInfo = info; break }
             }
-            replay.apply(actions)
+            header.applyProtocolAndMetadata(actions)
+            commits.append(actions)
             commitFiles.append(file)
+        }
+        let files: LazyFileState
+        let previous = snapshot.files
+        if previous.isResolved || previous.depth < Self.maximumLazyUpdateDepth {
+            let newCommits = commits
+            files = LazyFileState(depth: previous.isResolved ? 1 : previous.depth + 1) {
+                var replay = try LogReplay(seed: snapshot)
+                for actions in newCommits { replay.apply(actions) }
+                return replay.snapshotFiles
+            }
+        } else {
+            var replay = try LogReplay(seed: snapshot)
+            for actions in commits { replay.apply(actions) }
+            files = LazyFileState(resolved: replay.snapshotFiles)
         }
         let old = snapshot.logSegment
         let segment = LogSegment(version: latest, checkpoint: old.checkpoint, commits: old.commits + commitFiles,
                                  versionCommit: listing.commits[latest], earliestVersion: old.earliestVersion,
                                  latestVersion: max(latest, listing.latestVersion ?? latest))
-        return try Snapshot.finish(replay: replay, files: LazyFileState(resolved: replay.snapshotFiles), segment: segment,
+        return try Snapshot.finish(replay: header, files: files, segment: segment,
                                    commitInfo: commitInfo, storage: storage)
     }
 }
