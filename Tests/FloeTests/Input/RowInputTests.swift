@@ -5,17 +5,8 @@ import FloeColumnar
 
 @Suite("Row input (ndjson, CSV)")
 struct RowInputTests {
-    static let schema = Schema([
-        Field("id", .int64, isNullable: false), Field("i", .int32), Field("s", .int16), Field("b", .int8),
-        Field("f", .float32), Field("d", .float64), Field("dec", .decimal(precision: 6, scale: 2)),
-        Field("str", .string), Field("bin", .binary), Field("day", .date32),
-        Field("ts", .timestamp(.microsecond, timezone: "UTC")), Field("ntz", .timestamp(.microsecond, timezone: nil)),
-        Field("tags", .list(Field("element", .int32))),
-        Field("attrs", .map(Field("key_value", .struct([Field("key", .string, isNullable: false), Field("value", .int64)]),
-                                  isNullable: false), keysSorted: false)),
-        Field("loc", .struct([Field("lat", .float64), Field("lon", .float64, isNullable: false)])),
-        Field("ok", .boolean),
-    ])
+    /// Every input type: the schema the ndjson/CSV fuzz target decodes into, too.
+    static let schema = DeltaFuzzing.rowSchema
 
     /// Decodes `text` fully (in small chunks, to exercise records split across reads).
     static func decode(_ text: String, format: RowInputFormat = .ndjson, schema: Schema = schema,
