@@ -68,21 +68,25 @@ let package = Package(
         .executableTarget(name: "fuzz-floe", dependencies: ["Floe"], path: "Tools/fuzz-floe",
                           swiftSettings: strict + [.enableExperimentalFeature("Extern")]),
 
-        .testTarget(name: "FloeColumnarTests", dependencies: ["FloeColumnar"],
+        // What every test target shares: the package root, the test Python, the golden corpus and
+        // the peer gates that FLOE_REQUIRE_PEERS (set by Tools/test.sh) turns from skips into failures.
+        .target(name: "FloeTestSupport", path: "Tests/FloeTestSupport", swiftSettings: strict),
+
+        .testTarget(name: "FloeColumnarTests", dependencies: ["FloeColumnar", "FloeTestSupport"],
                     path: "Tests/FloeColumnarTests", swiftSettings: strict),
-        .testTarget(name: "FloeParquetTests", dependencies: ["FloeParquet", "FloeColumnar"],
+        .testTarget(name: "FloeParquetTests", dependencies: ["FloeParquet", "FloeColumnar", "FloeTestSupport"],
                     path: "Tests/FloeParquetTests",
                     exclude: ["FuzzRegressions"],  // inputs read via #filePath (FuzzRegressionTests)
                     swiftSettings: strict),
-        .testTarget(name: "FloeTests", dependencies: ["Floe", "FloeParquet", "FloeColumnar"],
+        .testTarget(name: "FloeTests", dependencies: ["Floe", "FloeParquet", "FloeColumnar", "FloeTestSupport"],
                     path: "Tests/FloeTests",
                     exclude: ["FuzzSeeds", "FuzzRegressions"],  // inputs read via #filePath (DeltaFuzzReplayTests)
                     swiftSettings: strict),
         // Also runs the `floe` executable (built as a dependency) for the CLI contract.
-        .testTarget(name: "FloeSQLiteTests", dependencies: ["FloeSQLite", "Floe", "FloeColumnar", "floe"],
+        .testTarget(name: "FloeSQLiteTests", dependencies: ["FloeSQLite", "Floe", "FloeColumnar", "floe", "FloeTestSupport"],
                     path: "Tests/FloeSQLiteTests", swiftSettings: strict),
         // Runs the built `floe` executable as a subprocess (the dependency makes `swift test` build it).
-        .testTarget(name: "FloeCLITests", dependencies: ["floe"],
+        .testTarget(name: "FloeCLITests", dependencies: ["floe", "FloeTestSupport"],
                     path: "Tests/FloeCLITests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

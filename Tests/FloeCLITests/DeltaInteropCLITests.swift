@@ -1,29 +1,16 @@
 import Foundation
 import Testing
+import FloeTestSupport
 
 /// The `deltalake` Python package, when `FLOE_PYTHON` (or the package's `.venv-test`) has it.
 enum DeltaPython {
-    static let executable: String? = {
-        var candidates: [String] = []
-        if let python = ProcessInfo.processInfo.environment["FLOE_PYTHON"], !python.isEmpty { candidates.append(python) }
-        candidates.append(packageRoot + "/.venv-test/bin/python")
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    static var executable: String? { TestEnvironment.python }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static var packageRoot: String { TestEnvironment.packageRoot }
 
-    static let isAvailable: Bool = {
-        guard let executable else { return false }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-c", "import deltalake, pyarrow, os; os._exit(0)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
+    /// Whether these tests run: deltalake is installed, or FLOE_REQUIRE_PEERS makes them run (and
+    /// fail) without it.
+    static var isAvailable: Bool { TestEnvironment.gate(TestEnvironment.hasDeltalake) }
 
     /// Runs `Tests/Interop/delta_interop.py` with a plan of `steps` (JSON objects) against
     /// `table`, timestamps encoded as `floe scan --format ndjson` prints them; returns the results.

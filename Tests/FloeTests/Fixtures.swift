@@ -1,22 +1,16 @@
 import Foundation
 import Testing
 @testable import Floe
+import FloeTestSupport
 
 /// Locates shared fixtures and makes scratch directories for tests.
 enum Fixtures {
     /// `$FLOE_SHARED/golden/delta-rs`, or `../shared/golden/delta-rs` next to the package root.
-    static let goldenRoot: String? = {
-        var candidates: [String] = []
-        if let shared = ProcessInfo.processInfo.environment["FLOE_SHARED"] {
-            candidates.append(shared + "/golden/delta-rs")
-        }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
-        candidates.append(packageRoot + "/../shared/golden/delta-rs")
-        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/simple_table/_delta_log") }
-    }()
+    static var goldenRoot: String? { TestEnvironment.goldenRoot }
 
-    static var goldenAvailable: Bool { goldenRoot != nil }
+    /// Whether golden-table tests run: the corpus is there, or FLOE_REQUIRE_PEERS makes them run
+    /// (and fail) without it.
+    static var goldenAvailable: Bool { TestEnvironment.gate(goldenRoot != nil) }
 
     /// The path of golden table `name`.
     static func golden(_ name: String) -> String { (goldenRoot ?? "/nonexistent") + "/" + name }

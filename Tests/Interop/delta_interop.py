@@ -37,7 +37,7 @@ Steps ({"op": ...}):
     sleep       {"ms": N}
     touch       {"mtimes": {"<version>": millis}}: sets commit files' modification times
     dump        {"versions": [v, ...] | null (every version 0...latest), "timestamps": [millis, ...],
-                 "history": true, "queries": [SQL condition, ...]}; "versions": "latest" reads the
+                 "history": true, "queries": [SQL condition, ...], "duckdb": false}; "versions": "latest" reads the
                 latest only; "timestamps": "between" travels to 1 s before the first commit file's
                 modification time, the midpoints between consecutive commits' times and 1 ms after
                 the last; result
@@ -51,7 +51,9 @@ Steps ({"op": ...}):
                            "numRecords", "partitionValues", "nullCount", "minValues", "maxValues"
                            (typed, encoded as values)}] sorted by path, "fileURIs": [decoded paths
                            relative to the table], "queries": [{"where", "rows" | "error"}] (the
-                           rows DataFusion returns for `select * from t where ...`)}
+                           rows DataFusion returns for `select * from t where ...`), "duckdb":
+                           {"columns", "rows"} | {"error"} (with "duckdb": true, DuckDB's delta
+                           extension reading the same version)}
                 or {"version", "error"}.
 Rows are lists of values in column order, encoded as make_parquet_fixtures.py encodes them, sorted
 by their JSON text.
@@ -76,6 +78,49 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_parquet_fixtures as mpf  # noqa: E402
 
 from deltalake import DeltaTable, QueryBuilder, write_deltalake  # noqa: E402
+
+# --------------------------------------------------------------------------------------------
+# DuckDB (its delta extension is built on delta-kernel-rs: a second, independent Delta reader)
+# --------------------------------------------------------------------------------------------
+
+_duckdb = None
+
+
+def duckdb_connection():
+    """A DuckDB connection with the delta extension loaded from the duckdb-extension-delta
+    package's `extensions/` folder (unsigned, so `allow_unsigned_extensions`)."""
+    global _duckdb
+    if _duckdb is None:
+        import glob
+
+        import duckdb
+        import duckdb_extension_delta
+
+        folder = os.path.join(os.path.dirname(duckdb_extension_delta.__file__), "extensions")
+        found = sorted(glob.glob(os.path.join(folder, "*", "delta.duckdb_extension")))
+        if not found:
+            raise RuntimeError(f"no delta.duckdb_extension under {folder}")
+        con = duckdb.connect(config={"allow_unsigned_extensions": "true"})
+        con.execute("LOAD '" + found[-1].replace("'", "''") + "'")
+        con.execute("SET TimeZone = 'UTC'")
+        _duckdb = con
+    return _duckdb
+
+
+def duckdb_reading(root, version, digits):
+    """DuckDB's rows of `root` at `version` (`delta_scan(path, version => v)`), encoded and sorted
+    like read_rows: {"columns", "rows"} or {"error"}."""
+    try:
+        con = duckdb_connection()
+        table = con.execute("select * from delta_scan(?, version = ?)", [root, version]).fetch_arrow_table()
+    except Exception as e:  # noqa: BLE001 - recorded for the test to judge
+        return {"error": error_text(e)}
+    columns = [mpf.encode_column(table.column(i)) for i in range(table.num_columns)]
+    if digits == 6:
+        columns = [[shorten_timestamps(v, table.schema.field(i).type) for v in col] for i, col in enumerate(columns)]
+    rows = [list(r) for r in zip(*columns)] if columns else []
+    rows.sort(key=canon)
+    return {"columns": table.column_names, "rows": rows}
 
 # --------------------------------------------------------------------------------------------
 # Delta types -> Arrow types, ndjson values -> Python values
@@ -298,7 +343,10 @@ def dump(root, step, digits):
     readings = []
     for v in versions:
         try:
-            readings.append(reading(root, DeltaTable(root, version=v), digits, step.get("queries", [])))
+            rec = reading(root, DeltaTable(root, version=v), digits, step.get("queries", []))
+            if step.get("duckdb"):
+                rec["duckdb"] = duckdb_reading(root, v, digits)
+            readings.append(rec)
         except Exception as e:  # noqa: BLE001 - recorded for the test to judge
             readings.append({"version": v, "error": error_text(e)})
     out["versions"] = readings

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FloeTestSupport
 import FloeColumnar
 @testable import FloeParquet
 
@@ -7,7 +8,7 @@ import FloeColumnar
 /// files, change-data files and `_delta_log` checkpoints written by Spark, Databricks and delta-rs)
 /// exactly as pyarrow reads it. One python process dumps the files while Swift compares them.
 @Suite("Interop: golden delta-rs files read by Floe",
-       .enabled(if: InteropGoldenCorpus.root != nil, "FLOE_SHARED is unset or has no golden/delta-rs folder (Tools/test.sh exports FLOE_SHARED=../shared when it exists)"),
+       .enabled(if: TestEnvironment.gate(InteropGoldenCorpus.root != nil), "FLOE_SHARED is unset or has no golden/delta-rs folder (Tools/test.sh exports FLOE_SHARED=../shared when it exists)"),
        .enabled(if: InteropPython.isConfigured, InteropPython.unsetMessage),
        .enabled(if: InteropPython.isAvailable, InteropPython.noPyarrowMessage))
 struct InteropGoldenTests {
@@ -42,13 +43,10 @@ struct InteropGoldenTests {
 /// The shared golden corpus, located through `FLOE_SHARED`.
 enum InteropGoldenCorpus {
     /// `$FLOE_SHARED/golden/delta-rs`, when present.
-    static let root: URL? = {
-        guard let shared = ProcessInfo.processInfo.environment["FLOE_SHARED"], !shared.isEmpty else { return nil }
-        let url = URL(fileURLWithPath: shared).appendingPathComponent("golden/delta-rs")
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
-        return url
-    }()
+    static var root: URL? {
+        guard TestEnvironment.shared != nil, let root = TestEnvironment.goldenRoot else { return nil }
+        return URL(fileURLWithPath: root)
+    }
 
     /// Every `.parquet` file under the corpus, sorted by path.
     static func files() -> [String] {

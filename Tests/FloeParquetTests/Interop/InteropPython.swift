@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FloeColumnar
 import FloeParquet
+import FloeTestSupport
 
 /// Runs `Tests/Interop/make_parquet_fixtures.py` with the test virtualenv's python (`FLOE_PYTHON`,
 /// exported by Tools/test.sh; `bash Tools/setup-python.sh` creates it) and reads what it writes.
@@ -35,8 +36,11 @@ enum InteropPython {
         return path
     }()
 
-    static var isConfigured: Bool { configuredPython != nil }
-    static var isAvailable: Bool { python != nil }
+    /// Whether suites needing `FLOE_PYTHON` run: it is set, or FLOE_REQUIRE_PEERS makes them run
+    /// (and fail) without it.
+    static var isConfigured: Bool { TestEnvironment.gate(configuredPython != nil) }
+    /// Whether suites needing pyarrow run (likewise).
+    static var isAvailable: Bool { TestEnvironment.gate(python != nil) }
 
     /// This test process's scratch folder, removed when the process exits.
     static let scratchRoot: URL = {

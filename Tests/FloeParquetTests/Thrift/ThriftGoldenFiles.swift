@@ -1,4 +1,5 @@
 import Foundation
+import FloeTestSupport
 @testable import FloeParquet
 
 /// The Parquet files of the shared golden corpus (`../shared/golden/delta-rs` beside the package
@@ -6,18 +7,14 @@ import Foundation
 /// the folder is absent.
 enum GoldenFiles {
     /// The corpus folder.
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()   // Thrift
-        .deletingLastPathComponent()   // FloeParquetTests
-        .deletingLastPathComponent()   // Tests
-        .deletingLastPathComponent()   // package root
-        .appendingPathComponent("../shared/golden/delta-rs").standardizedFileURL
-
-    /// Whether the corpus folder exists.
-    static var available: Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    static var root: URL {
+        URL(fileURLWithPath: TestEnvironment.goldenRoot ?? TestEnvironment.packageRoot + "/../shared/golden/delta-rs")
+            .standardizedFileURL
     }
+
+    /// Whether tests of the corpus run: the folder exists, or FLOE_REQUIRE_PEERS makes them run
+    /// (and fail) without it.
+    static var available: Bool { TestEnvironment.gate(TestEnvironment.goldenRoot != nil) }
 
     /// Every `.parquet` file under the corpus, sorted by path.
     static var parquetFiles: [URL] {

@@ -1,18 +1,12 @@
 import Foundation
 import Testing
 @testable import Floe
+import FloeTestSupport
 
 /// Runs Python scripts with the test virtualenv (`$FLOE_PYTHON`, else `<package>/.venv-test`), for
 /// facts computed independently of Floe by pyarrow and delta-rs (`deltalake`).
 enum TestPython {
-    static let executable: String? = {
-        var candidates: [String] = []
-        if let python = ProcessInfo.processInfo.environment["FLOE_PYTHON"], !python.isEmpty { candidates.append(python) }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().path
-        candidates.append(packageRoot + "/.venv-test/bin/python")
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    static var executable: String? { TestEnvironment.python }
 
     /// Runs `script` with `arguments`; returns stdout (or `nil` when the interpreter is missing or
     /// the script fails) and stderr.
@@ -48,8 +42,13 @@ enum TestPython {
         return try JSONValue.parse(Array(output.utf8))
     }
 
-    static let hasPyarrow: Bool = run("import pyarrow").output != nil
-    static let hasDeltalake: Bool = run("import deltalake, pyarrow").output != nil
+    /// Whether tests needing pyarrow run: it is installed, or FLOE_REQUIRE_PEERS makes them run
+    /// (and fail) without it.
+    static var hasPyarrow: Bool { TestEnvironment.gate(TestEnvironment.hasPyarrow) }
+    /// Whether tests needing deltalake run (likewise).
+    static var hasDeltalake: Bool { TestEnvironment.gate(TestEnvironment.hasDeltalake) }
+    /// Whether tests needing DuckDB's delta extension run (likewise).
+    static var hasDuckDB: Bool { TestEnvironment.gate(TestEnvironment.hasDuckDB) }
 }
 
 /// The golden tables that hold Parquet checkpoints or sidecars.

@@ -84,8 +84,12 @@ enum DeltaInterop {
     /// A dump step: every version (or `versions`), time travel to `timestamps` (milliseconds, or
     /// nil for `"between"`: before the first commit, between commits, after the last, by commit
     /// file times), filtered reads with `queries` at every version.
-    static func dump(versions: [Int64]? = nil, latestOnly: Bool = false, timestamps: [Int64]? = nil, queries: [String] = []) -> JSONValue {
+    /// With `duckdb`, DuckDB's delta extension (delta-kernel-rs) reads every version too, and its
+    /// rows are compared with Floe's as delta-rs's are.
+    static func dump(versions: [Int64]? = nil, latestOnly: Bool = false, timestamps: [Int64]? = nil, queries: [String] = [],
+                     duckdb: Bool = false) -> JSONValue {
         var step: JSONObject = ["op": .string("dump"), "queries": .array(queries.map { .string($0) })]
+        if duckdb { step["duckdb"] = .bool(true) }
         if latestOnly { step["versions"] = .string("latest") } else if let versions { step["versions"] = .array(versions.map { .int($0) }) }
         step["timestamps"] = timestamps.map { .array($0.map { .int($0) }) } ?? .string("between")
         return .object(step)
@@ -212,6 +216,18 @@ enum DeltaInterop {
             out.append("\(at): protocol: delta-rs \(delta["protocol"]?.jsonText ?? "-"), Floe \(floe.protocolValue.jsonText)")
         }
         out += try fileDifferences(delta, floe, at: at)
+        if let duck = delta["duckdb"] {
+            if let error = duck["error"]?.stringValue {
+                out.append("\(at): DuckDB failed: \(error)")
+            } else {
+                let duckColumns = duck["columns"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                if duckColumns != floe.columns {
+                    out.append("\(at): columns: DuckDB \(duckColumns), Floe \(floe.columns)")
+                } else {
+                    out += rowDifferences(sortedRows(duck["rows"]?.arrayValue ?? []), floe.rows, at: "\(at) (DuckDB)")
+                }
+            }
+        }
         for query in delta["queries"]?.arrayValue ?? [] {
             guard let q = query["where"]?.stringValue else { continue }
             let mine = floe.queries[q]
@@ -354,6 +370,8 @@ enum DeltaInterop {
         /// Readings (versions and times) compared, and the rows in them.
         var readings = 0
         var rows = 0
+        /// Versions that DuckDB read too (dumps with `duckdb: true`).
+        var duckdbReadings = 0
 
         /// Compares a dump (every version it read, and its time travel by timestamp) with Floe's
         /// readings of the same versions and timestamps.
@@ -366,6 +384,7 @@ enum DeltaInterop {
                 guard let version = reading["version"]?.int64Value else { continue }
                 readings += 1
                 rows += reading["rows"]?.arrayValue?.count ?? 0
+                if reading["duckdb"] != nil { duckdbReadings += 1 }
                 differences += try DeltaInterop.compareReading(reading, table: table, label: label, queries: queries) {
                     try table.snapshot(version: version)
                 }

@@ -60,13 +60,15 @@ struct FloeWritesDeltaReadsTests {
         try table.checkpoint()
 
         let history = try table.history()
-        let results = try DeltaInterop.run(table: root, [DeltaInterop.dump(timestamps: Self.travelTimes(history), queries: Self.allTypesQueries)])
+        let results = try DeltaInterop.run(table: root, [DeltaInterop.dump(timestamps: Self.travelTimes(history), queries: Self.allTypesQueries, duckdb: TestPython.hasDuckDB)])
         var check = DeltaInterop.DumpCheck()
         try check.compare(results[0], table: table, queries: Self.allTypesQueries, label: "all types")
         check.differences += DeltaInterop.historyDifferences(results[0]["history"], history, label: "all types")
         #expect(check.differences.isEmpty, "\(check.differences.joined(separator: "\n"))")
         // 7 versions and 7 times (between commits and after the last) compared.
         #expect(check.readings == 14 && check.rows > 50, "\(check.readings) readings, \(check.rows) rows")
+        // DuckDB (delta-kernel-rs) read every version too, with the same rows.
+        #expect(check.duckdbReadings == 7)
         // delta-rs 1.6.6 travels to version 0 for a time before the first commit; Floe refuses it.
         #expect(check.beforeFirstCommit == 1)
     }
@@ -106,9 +108,9 @@ struct FloeWritesDeltaReadsTests {
         let history = try table.history()
         let appended = (50..<55).map { InteropData.partitionedRow($0, evolved: true) }
         let results = try DeltaInterop.run(table: root, [
-            DeltaInterop.dump(timestamps: nil, queries: Self.partitionedQueries),
+            DeltaInterop.dump(timestamps: nil, queries: Self.partitionedQueries, duckdb: TestPython.hasDuckDB),
             DeltaInterop.write(evolved, appended),
-            DeltaInterop.dump(latestOnly: true, queries: Self.partitionedQueries),
+            DeltaInterop.dump(latestOnly: true, queries: Self.partitionedQueries, duckdb: TestPython.hasDuckDB),
         ])
         var check = DeltaInterop.DumpCheck()
         try check.compare(results[0], table: table, queries: Self.partitionedQueries, label: "partitioned")
@@ -117,6 +119,7 @@ struct FloeWritesDeltaReadsTests {
         #expect(check.beforeFirstCommit == 1)
         // 6 versions and 6 times (between commits and after the last) compared.
         #expect(check.readings == 12 && check.rows > 50, "\(check.readings) readings, \(check.rows) rows")
+        #expect(check.duckdbReadings == 6)
         // Without in-commit timestamps Floe's history time is the commit file's time (as Spark's);
         // delta-rs reports commitInfo.timestamp.
         for entry in history {
@@ -131,6 +134,7 @@ struct FloeWritesDeltaReadsTests {
         var after = DeltaInterop.DumpCheck()
         try after.compare(results[2], table: table, queries: Self.partitionedQueries, label: "after delta-rs append")
         #expect(after.differences.isEmpty, "\(after.differences.joined(separator: "\n"))")
+        #expect(after.duckdbReadings == 1)
         let latest = try table.snapshot()
         #expect(latest.version == 6 && latest.commitInfo?.operation == "WRITE")
         // 15 rows, the 3 of 'us/east' replaced by 3, then 4 and 5 appended.
@@ -161,7 +165,7 @@ extension FloeWritesDeltaReadsTests {
         Thread.sleep(forTimeInterval: Self.pause)
 
         let results = try DeltaInterop.run(table: root, [
-            DeltaInterop.dump(queries: Self.typedQueries),
+            DeltaInterop.dump(queries: Self.typedQueries, duckdb: TestPython.hasDuckDB),
             DeltaInterop.step("pyarrowRead"),
         ])
         var check = DeltaInterop.DumpCheck()
@@ -169,6 +173,7 @@ extension FloeWritesDeltaReadsTests {
         check.differences += DeltaInterop.historyDifferences(results[0]["history"], try table.history(), label: "typed partitions")
         #expect(check.differences.isEmpty, "\(check.differences.joined(separator: "\n"))")
         #expect(check.readings == 8 && check.rows > 20, "\(check.readings) readings, \(check.rows) rows")
+        #expect(check.duckdbReadings == 4)
         // delta-rs 1.6.6's pyarrow dataset path formats the partition value -1.50 as '-1.-50'.
         #expect(results[1]["ok"]?.boolValue == false && results[1]["error"]?.stringValue?.contains("-1.-50") == true,
                 "\(results[1].jsonText.prefix(300))")

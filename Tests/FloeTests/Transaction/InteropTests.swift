@@ -5,22 +5,13 @@ import Testing
 /// Cross-checks Floe's log with delta-rs (the `deltalake` Python package), when it is installed.
 @Suite("Interoperability with delta-rs")
 struct InteropTests {
-    /// Runs `python3 -c script args…`, returning stdout, or `nil` when it fails.
+    /// Runs the test Python (``TestPython``) with `script` and `arguments`, returning stdout, or
+    /// `nil` when it fails.
     static func python(_ script: String, _ arguments: [String] = []) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        TestPython.run(script, arguments).output
     }
 
-    static let deltalakeAvailable = python("import deltalake, pyarrow") != nil
+    static var deltalakeAvailable: Bool { TestPython.hasDeltalake }
 
     @Test("delta-rs reads a Floe table, appends to it, and Floe reads the result", .enabled(if: deltalakeAvailable))
     func roundTrip() throws {
