@@ -9,6 +9,8 @@ indirect enum EncodedValue {
     case double(Double)
     case string(String)
     case date(Date)
+    /// A `Foundation.Decimal`, kept exact (its own `Codable` conformance encodes its internals).
+    case decimal(Decimal)
     case bytes([UInt8])
     case array([EncodedValue])
     case object([(String, EncodedValue)])
@@ -43,6 +45,7 @@ final class TreeEncoder: Encoder {
     fileprivate func encodeValue<T: Encodable>(_ value: T) throws {
         switch value {
         case let d as Date: storage.value = .date(d)
+        case let d as Decimal: storage.value = .decimal(d)
         case let d as Data: storage.value = .bytes([UInt8](d))
         case let u as URL: storage.value = .string(u.absoluteString)
         case let b as [UInt8] where T.self == [UInt8].self: storage.value = .bytes(b)

@@ -1,15 +1,37 @@
 import Foundation
 
+/// How ``RecordBatch/init(encoding:schema:options:)`` converts Swift values to column values.
+public struct RecordEncodingOptions: Sendable, Hashable {
+    /// Whether a `Double` with more fraction digits than a decimal column's scale is rounded to the
+    /// scale (to nearest, ties away from zero). When false (the default) such a value is refused:
+    /// a `Double` goes into a decimal column only when its shortest decimal text fits exactly.
+    public var roundsDoublesToDecimalScale: Bool
+
+    /// Options with the given settings; the defaults convert only exactly.
+    public init(roundsDoublesToDecimalScale: Bool = false) {
+        self.roundsDoublesToDecimalScale = roundsDoublesToDecimalScale
+    }
+}
+
 /// Building batches from `Encodable` values and reading rows back as `Decodable` values: the
 /// convenient path for Swift users. It goes through per-value trees, so use it for modest volumes;
 /// bulk paths build column buffers directly.
+///
+/// Decimal columns take `Foundation.Decimal` (exactly), `String` (decimal text such as `"-899.63"`),
+/// integers, and `Double` when its shortest decimal text fits the scale (or rounded, with
+/// ``RecordEncodingOptions/roundsDoublesToDecimalScale``); a value with more fraction digits than
+/// the scale or more digits than the precision is refused, never silently changed. Decoding reads
+/// a decimal as `Decimal` or `String` exactly, as `Double` when the double converts back to the
+/// same decimal, and as an integer type when it has no fraction.
 extension RecordBatch {
     /// A batch with one row per value. Each value must encode as a keyed container (a struct);
     /// its properties become columns. Without `schema`, types are inferred: integers → int64,
     /// unsigned → uint64, floating point → float64, `String` → string, `Bool` → boolean,
-    /// `Date` → timestamp[µs, UTC], `Data`/`[UInt8]` → binary, arrays → list, nested structs → struct;
-    /// a property that is nil or missing in any row is nullable.
-    public init<T: Encodable>(encoding values: [T], schema: Schema? = nil) throws {
+    /// `Date` → timestamp[µs, UTC], `Decimal` → decimal(38, s) with s the most fraction digits
+    /// seen, `Data`/`[UInt8]` → binary, arrays → list, nested structs → struct; a property that is
+    /// nil or missing in any row is nullable. With `schema`, a column that no property fills but a
+    /// camelCase property would (`userId` for `user_id`) is refused with a hint at `CodingKeys`.
+    public init<T: Encodable>(encoding values: [T], schema: Schema? = nil, options: RecordEncodingOptions = .init()) throws {
         let trees = try values.map { try TreeEncoder.encode($0) }
         var rows: [[(String, EncodedValue)]] = []
         for (i, t) in trees.enumerated() {
@@ -23,9 +45,16 @@ extension RecordBatch {
         for field in schema.fields {
             let builder = ColumnBuilder(field.dataType)
             for (i, row) in rows.enumerated() {
-                let v = row.first { $0.0 == field.name }?.1 ?? .null
+                guard let v = row.first(where: { $0.0 == field.name })?.1 else {
+                    if let camel = row.first(where: { CodingKeyHint.snakeCase($0.0) == field.name })?.0 {
+                        throw ColumnarError(.schemaMismatch, "row \(i): no property fills column '\(field.name)', but property '\(camel)' would: "
+                                            + CodingKeyHint.advice(property: camel, column: field.name))
+                    }
+                    try builder.append(.null)
+                    continue
+                }
                 do {
-                    try builder.append(try SchemaInference.scalar(v, as: field.dataType))
+                    try builder.append(try SchemaInference.scalar(v, as: field.dataType, options: options))
                 } catch {
                     throw ColumnarError(.conversion, "row \(i), column '\(field.name)': \(error)", underlying: error)
                 }
@@ -75,6 +104,7 @@ enum SchemaInference {
         case .double: return .float64
         case .string: return .string
         case .date: return .timestamp(.microsecond, timezone: "UTC")
+        case .decimal(let d): return .decimal(precision: 38, scale: max(0, -d.exponent))
         case .bytes: return .binary
         case .array(let items):
             var element: DataType? = nil
@@ -99,6 +129,7 @@ enum SchemaInference {
         switch (a, b) {
         case (.int64, .float64), (.float64, .int64), (.uint64, .float64), (.float64, .uint64): return .float64
         case (.int64, .uint64), (.uint64, .int64): return .int64
+        case (.decimal(_, let x), .decimal(_, let y)): return .decimal(precision: 38, scale: max(x, y))
         case (.null, let t), (let t, .null): return t
         case (.list(let x), .list(let y)):
             let e = try merge(x.dataType, y.dataType) ?? .null
@@ -118,9 +149,11 @@ enum SchemaInference {
         }
     }
 
-    static func scalar(_ v: EncodedValue, as type: DataType) throws -> Scalar {
+    static func scalar(_ v: EncodedValue, as type: DataType, options: RecordEncodingOptions = .init()) throws -> Scalar {
         switch (v, type) {
         case (.null, _): return .null
+        case (_, .decimal(let precision, let scale)):
+            return .decimal(try DecimalConversion.unscaled(v, precision: precision, scale: scale, options: options))
         case (.bool(let b), _): return .bool(b)
         case (.int(let i), .float16), (.int(let i), .float32), (.int(let i), .float64): return .float(Double(i))
         case (.int(let i), _): return .int(i)
@@ -133,13 +166,16 @@ enum SchemaInference {
             return .int(Int64((d.timeIntervalSince1970 * Double(unit.ticksPerSecond)).rounded()))
         case (.date(let d), .date32):
             return .int(Int64((d.timeIntervalSince1970 / 86_400).rounded(.down)))
+        case (.decimal(let d), _): throw ColumnarError(.conversion, "Decimal \(d) cannot be stored as \(type)")
         case (.array(let items), .list(let f)):
-            return .list(try items.map { try scalar($0, as: f.dataType) })
+            return .list(try items.map { try scalar($0, as: f.dataType, options: options) })
         case (.object(let fields), .struct(let schemaFields)):
-            return .structure(try schemaFields.map { f in try scalar(fields.first { $0.0 == f.name }?.1 ?? .null, as: f.dataType) })
+            return .structure(try schemaFields.map { f in
+                try scalar(fields.first { $0.0 == f.name }?.1 ?? .null, as: f.dataType, options: options)
+            })
         case (.object(let fields), .map(let entries, _)):
             guard case .struct(let kv) = entries.dataType, kv.count == 2 else { throw ColumnarError(.conversion, "bad map type") }
-            return .map(try fields.map { Scalar.MapEntry(key: .string($0.0), value: try scalar($0.1, as: kv[1].dataType)) })
+            return .map(try fields.map { Scalar.MapEntry(key: .string($0.0), value: try scalar($0.1, as: kv[1].dataType, options: options)) })
         default:
             throw ColumnarError(.conversion, "value \(v) cannot be stored as \(type)")
         }

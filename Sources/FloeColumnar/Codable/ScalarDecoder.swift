@@ -39,7 +39,10 @@ struct ScalarDecoder: Decoder {
         func contains(_ key: Key) -> Bool { items[key.stringValue] != nil }
         func item(_ key: Key) throws -> (Scalar, DataType) {
             guard let v = items[key.stringValue] else {
-                throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no column '\(key.stringValue)'"))
+                let snake = CodingKeyHint.snakeCase(key.stringValue)
+                let hint = snake != key.stringValue && items[snake] != nil
+                    ? "; there is a column '\(snake)': " + CodingKeyHint.advice(property: key.stringValue, column: snake) : ""
+                throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no column '\(key.stringValue)'" + hint))
             }
             return v
         }
@@ -102,6 +105,18 @@ struct ScalarDecoder: Decoder {
             }
             if let result = date as? T { return result }
         }
+        if T.self == Decimal.self {
+            let decimal: Decimal?
+            switch (value, type) {
+            case (.decimal(let v), .decimal(_, let scale)): decimal = DecimalConversion.decimal(v, scale: scale)
+            case (.int(let i), _): decimal = Decimal(i)
+            case (.uint(let u), _): decimal = Decimal(u)
+            case (.string(let s), _): decimal = Decimal(string: s, locale: DecimalConversion.posix)
+            default: throw mismatch("a decimal")
+            }
+            guard let decimal else { throw mismatch("a value Decimal can hold") }
+            if let result = decimal as? T { return result }
+        }
         if T.self == Data.self || T.self == [UInt8].self {
             guard case .binary(let b) = value else { throw mismatch("binary") }
             if let result = Data(b) as? T { return result }
@@ -119,23 +134,36 @@ struct ScalarDecoder: Decoder {
             return b
         }
         func decode(_ type: String.Type) throws -> String {
-            guard case .string(let s) = decoder.value else { throw decoder.mismatch("a string") }
-            return s
+            switch (decoder.value, decoder.type) {
+            case (.string(let s), _): return s
+            case (.decimal(let v), .decimal(_, let scale)): return ValueEncoding.decimal(v, scale: scale)
+            default: throw decoder.mismatch("a string")
+            }
         }
         func decode(_ type: Double.Type) throws -> Double {
-            switch decoder.value {
-            case .float(let d): return d
-            case .int(let i): return Double(i)
-            case .uint(let u): return Double(u)
+            switch (decoder.value, decoder.type) {
+            case (.float(let d), _): return d
+            case (.int(let i), _): return Double(i)
+            case (.uint(let u), _): return Double(u)
+            case (.decimal(let v), .decimal(_, let scale)):
+                guard let d = DecimalConversion.double(v, scale: scale) else {
+                    throw DecodingError.typeMismatch(Double.self, .init(codingPath: codingPath, debugDescription:
+                        "the decimal \(ValueEncoding.decimal(v, scale: scale)) has no exact Double; decode it as Decimal or String"))
+                }
+                return d
             default: throw decoder.mismatch("a number")
             }
         }
         func decode(_ type: Float.Type) throws -> Float { Float(try decode(Double.self)) }
         func integer<T: FixedWidthInteger>(_: T.Type) throws -> T {
             let r: T?
-            switch decoder.value {
-            case .int(let i): r = T(exactly: i)
-            case .uint(let u): r = T(exactly: u)
+            switch (decoder.value, decoder.type) {
+            case (.int(let i), _): r = T(exactly: i)
+            case (.uint(let u), _): r = T(exactly: u)
+            case (.decimal(let v), .decimal(_, let scale)):
+                // Only a decimal without a fraction is an integer.
+                let divisor = pow10(scale)
+                r = v % divisor == 0 ? T(exactly: v / divisor) : nil
             default: r = nil
             }
             guard let r else { throw decoder.mismatch("\(T.self)") }
