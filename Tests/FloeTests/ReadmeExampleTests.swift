@@ -15,7 +15,7 @@ import FloeColumnar
         let batch = try RecordBatch(encoding: [Event(id: 1, kind: "click", ts: Date())], schema: try table.snapshot().arrowSchema())
         try table.append([batch])
         var options = WriteOptions()
-        options.applicationTransaction = (appID: "ingest-1", version: 7)
+        options.applicationTransaction = ApplicationTransaction(appID: "ingest-1", version: 7)
         try table.append([batch], options: options)
         #expect(try table.append([batch], options: options).isSkipped)
         let scan = try table.scan(columns: ["id", "ts"], where: try Condition(sql: "kind = 'click'"))

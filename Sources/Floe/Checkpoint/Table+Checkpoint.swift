@@ -1,3 +1,5 @@
+import Foundation
+
 extension Table {
     /// Writes a classic checkpoint of the latest version with ``LogMaintenancePolicy/checkpointWriter``
     /// (a ``ParquetCheckpointWriter`` by default) and points `_last_checkpoint` at it.
@@ -5,19 +7,25 @@ extension Table {
     /// Tombstones older than `delta.deletedFileRetentionDuration` at `now` are left out. Log files
     /// are not cleaned up; see ``cleanUpExpiredLogs(now:)``.
     ///
-    /// - Parameter now: The current time in milliseconds since the epoch.
+    /// - Parameter now: The time tombstone expiry is measured from.
     /// - Returns: The `_last_checkpoint` hint describing the checkpoint.
     /// - Throws: The errors of ``snapshot()``, of the writer, and of storage.
     @discardableResult
-    public func checkpoint(now: Int64) throws -> LastCheckpoint {
-        try writeCheckpoint(of: try snapshot(), using: logMaintenance.checkpointWriter, now: now)
+    public func checkpoint(now: Date) throws -> LastCheckpoint {
+        try checkpoint(nowMillis: try Self.epochMillis(now))
+    }
+
+    /// ``checkpoint(now:)`` at `nowMillis` milliseconds since the epoch.
+    @discardableResult
+    func checkpoint(nowMillis: Int64) throws -> LastCheckpoint {
+        try writeCheckpoint(of: try snapshot(), using: logMaintenance.checkpointWriter, now: nowMillis)
     }
 
     /// Writes a classic checkpoint of the latest version as of the current time; see
     /// ``checkpoint(now:)``.
     @discardableResult
     public func checkpoint() throws -> LastCheckpoint {
-        try checkpoint(now: Transaction.nowMillis())
+        try checkpoint(nowMillis: Transaction.nowMillis())
     }
 }
 

@@ -22,13 +22,13 @@ extension Table {
     ///   - name: Letters, digits and `_`, not already a constraint of the table (case-insensitive).
     ///   - expression: A SQL boolean expression over the table's columns, in the grammar of
     ///     ``Condition/init(sql:schema:)``.
-    /// - Returns: The committed version.
+    /// - Returns: The commit (its version), like the other table changes.
     /// - Throws: ``DeltaError/Code/invalidArgument`` for a bad or taken name or an expression that
     ///   does not parse against the schema; ``DeltaError/Code/constraintViolation`` naming the first
     ///   existing row that violates it; ``DeltaError/Code/unsupportedFeature`` when Floe cannot
     ///   write the table; ``DeltaError/Code/conflict``.
     @discardableResult
-    public func addConstraint(named name: String, _ expression: String, commit options: CommitOptions = CommitOptions()) throws -> Int64 {
+    public func addConstraint(named name: String, _ expression: String, commit options: CommitOptions = CommitOptions()) throws -> CommitResult {
         guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }) else {
             throw DeltaError(.invalidArgument, "constraint name '\(name)' must be letters, digits and '_'")
         }
@@ -74,18 +74,18 @@ extension Table {
         transaction.recordRead(.wholeTable)
         transaction.operationParameters["name"] = name.lowercased()
         transaction.operationParameters["expr"] = expression
-        return try transaction.commit(options: options).version
+        return try transaction.commit(options: options)
     }
 
     /// Drops the CHECK constraint `name` (case-insensitive), committing operation
     /// `DROP CONSTRAINT`. The protocol is left as it is.
     ///
-    /// - Returns: The committed version.
+    /// - Returns: The commit (its version), like the other table changes.
     /// - Throws: ``DeltaError/Code/invalidArgument`` when the table has no such constraint;
     ///   ``DeltaError/Code/unsupportedFeature`` when Floe cannot write the table;
     ///   ``DeltaError/Code/conflict``.
     @discardableResult
-    public func dropConstraint(named name: String, commit options: CommitOptions = CommitOptions()) throws -> Int64 {
+    public func dropConstraint(named name: String, commit options: CommitOptions = CommitOptions()) throws -> CommitResult {
         let snapshot = try latestSnapshot()
         let key = TableConstraint.propertyKey(name)
         let stored = snapshot.metadata.configuration.keys.filter { $0.lowercased() == key }
@@ -101,6 +101,6 @@ extension Table {
         for key in stored { metadata.configuration[key] = nil }
         try transaction.updateMetadata(metadata)
         transaction.operationParameters["name"] = name.lowercased()
-        return try transaction.commit(options: options).version
+        return try transaction.commit(options: options)
     }
 }

@@ -11,7 +11,7 @@ public struct ScanFile: Sendable {
     public let statistics: FileStatistics?
 }
 
-/// A read of one snapshot: which columns, which rows. Produced by ``Snapshot/scan(columns:where:)``.
+/// A read of one snapshot: which columns, which rows. Produced by ``Table/scan(_:columns:where:)`` (of the latest snapshot, or of the one given).
 ///
 /// Files are pruned by partition values and skipped by their min/max/null statistics before any
 /// is opened; surviving files are read one row group at a time, so memory stays bounded by a row

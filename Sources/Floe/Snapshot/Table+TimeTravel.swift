@@ -1,6 +1,20 @@
 import Foundation
 
 extension Table {
+    /// `date` in whole milliseconds since the epoch (Delta's unit for commit times): rounded down,
+    /// except that a date within a microsecond of a whole millisecond (a millisecond value that
+    /// went through `Double`) is taken as that millisecond.
+    ///
+    /// - Throws: ``DeltaError/Code/invalidArgument`` for a date out of range.
+    static func epochMillis(_ date: Date) throws -> Int64 {
+        let exact = date.timeIntervalSince1970 * 1000
+        guard exact.isFinite, abs(exact) < 9e18 else {
+            throw DeltaError(.invalidArgument, "date \(date) is out of range for time travel")
+        }
+        let nearest = exact.rounded()
+        return Int64(abs(exact - nearest) < 0.001 ? nearest : exact.rounded(.down))
+    }
+
     /// The snapshot of the latest version committed at or before `date`.
     ///
     /// See ``version(atOrBefore:)`` for how commit times are determined and when the log is
@@ -11,17 +25,14 @@ extension Table {
     /// - Throws: ``DeltaError/Code/timestampBeforeFirstCommit`` when `date` is earlier than the
     ///   oldest version that can still be reconstructed.
     public func snapshot(asOf date: Date) throws -> Snapshot {
-        let millis = (date.timeIntervalSince1970 * 1000).rounded(.down)
-        guard millis.isFinite, abs(millis) < 9e18 else {
-            throw DeltaError(.invalidArgument, "date \(date) is out of range for time travel")
-        }
+        let millis = try Self.epochMillis(date)
         let latest = try snapshot()
-        if let version = try probedVersion(atOrBefore: Int64(millis), latest: latest) {
+        if let version = try probedVersion(atOrBefore: millis, latest: latest) {
             // The version's snapshot from the newest checkpoint at or below it, found by name.
             return version == latest.version ? latest : try loadSnapshot(version: version)
         }
         // One listing serves both the timestamp search and the snapshot's log segment.
-        let (version, listing) = try listedVersion(atOrBefore: Int64(millis), latest: latest)
+        let (version, listing) = try listedVersion(atOrBefore: millis, latest: latest)
         return try loadSnapshot(version: version, listing: listing)
     }
 
@@ -44,7 +55,12 @@ extension Table {
     ///
     /// - Throws: ``DeltaError/Code/timestampBeforeFirstCommit`` naming the earliest commit and its
     ///   time.
-    public func version(atOrBefore timestamp: Int64) throws -> Int64 {
+    public func version(atOrBefore date: Date) throws -> Int64 {
+        try version(atOrBeforeMillis: try Self.epochMillis(date))
+    }
+
+    /// ``version(atOrBefore:)`` for a time in milliseconds since the epoch (Delta's commit time unit).
+    func version(atOrBeforeMillis timestamp: Int64) throws -> Int64 {
         let latest = try snapshot()
         if let version = try probedVersion(atOrBefore: timestamp, latest: latest) { return version }
         return try listedVersion(atOrBefore: timestamp, latest: latest).version

@@ -1,16 +1,21 @@
-/// The outcome of a successful ``Transaction/commit(options:)``.
+/// The outcome of a successful ``Transaction/commit(options:)``: the version the transaction
+/// was published as, and how many races for a version it lost first.
 ///
-/// Conflicts are not results: they are thrown as ``DeltaError`` with code
-/// ``DeltaError/Code/conflict``.
-public enum CommitResult: Sendable, Hashable {
-    /// The transaction was committed as `version`.
-    case committed(version: Int64)
+/// Unlike delta-kernel-rs, whose commit returns committed or conflicted, a conflict is not a
+/// result here: it is thrown as ``DeltaError`` with code ``DeltaError/Code/conflict`` (naming the
+/// winning version), so that a caller cannot mistake it for success. Races without a conflict
+/// (e.g. concurrent blind appends) are retried by `commit` itself and only counted here.
+public struct CommitResult: Sendable, Hashable {
+    /// The version the transaction was committed as.
+    public var version: Int64
+    /// How many times another writer took the version first and the transaction was rebased
+    /// onto a later one (0 when it won the first race).
+    public var retries: Int
 
-    /// The committed version.
-    public var version: Int64 {
-        switch self {
-        case .committed(let version): version
-        }
+    /// A result for `version`, after `retries` lost races.
+    public init(version: Int64, retries: Int = 0) {
+        self.version = version
+        self.retries = retries
     }
 }
 

@@ -18,73 +18,112 @@ extension Transaction {
     /// checkpoint every `delta.checkpointInterval` versions, then log cleanup); its failures are
     /// reported to the policy's observer and never fail the commit.
     ///
-    /// - Returns: `.committed(version:)`.
+    /// - Returns: the committed version and the races lost before it.
     /// - Throws: ``DeltaError/Code/conflict`` naming the conflict and the winning version;
     ///   ``DeltaError/Code/tableAlreadyExists`` when creating a table that exists;
     ///   ``DeltaError/Code/unsupportedFeature`` when Floe cannot write this table;
     ///   ``DeltaError/Code/invalidArgument`` for invalid staged actions;
     ///   ``DeltaError/Code/timeout``; ``DeltaError/Code/io``.
+    ///
+    /// This variant blocks its thread while it backs off; async callers get the `async` overload,
+    /// which suspends instead.
     @discardableResult
     public func commit(options: CommitOptions = CommitOptions()) throws -> CommitResult {
-        try validate()
-        let storage = table.storage
-        let clock = ContinuousClock()
-        let start = clock.now
-        var version = (readSnapshot?.version ?? -1) + 1
-        var previousTimestamp: Int64? = readSnapshot?.timestamp
-        var backoff = options.initialBackoff
-        var retries = 0
-        var unsynced = unsyncedPaths
+        var progress = try beginCommit(options: options)
+        while true {
+            switch try attemptCommit(&progress, options: options) {
+            case .committed(let result): return result
+            case .retry(let seconds): if seconds > 0 { Thread.sleep(forTimeInterval: seconds) }
+            }
+        }
+    }
 
+    /// Commits like ``commit(options:)-(CommitOptions)``, suspending instead of blocking while it
+    /// backs off after a lost race. Cancellation is checked between attempts (never after a commit
+    /// is published) and throws `CancellationError`.
+    @discardableResult
+    public func commit(options: CommitOptions = CommitOptions()) async throws -> CommitResult {
+        var progress = try beginCommit(options: options)
+        while true {
+            switch try attemptCommit(&progress, options: options) {
+            case .committed(let result): return result
+            case .retry(let seconds):
+                if seconds > 0 { try await Task.sleep(for: .seconds(seconds)) }
+                try Task.checkCancellation()
+            }
+        }
+    }
+
+    /// Where a commit stands between two attempts.
+    struct CommitProgress {
+        var version: Int64
+        var previousTimestamp: Int64?
+        var backoff: Duration
+        var retries = 0
+        var unsynced: [String]
+        let start: ContinuousClock.Instant
+    }
+
+    /// What the caller of ``attemptCommit(_:options:)`` does next.
+    enum CommitStep {
+        case committed(CommitResult)
+        /// Lost a race without a conflict: wait this many seconds, then attempt again.
+        case retry(afterSeconds: Double)
+    }
+
+    /// Validates the transaction and the first version it will try.
+    func beginCommit(options: CommitOptions) throws -> CommitProgress {
+        try validate()
         if readSnapshot == nil, let latest = try? table.latestVersion() {
             throw DeltaError(.tableAlreadyExists, "a Delta table already exists at \(table.root) (version \(latest))")
         }
+        return CommitProgress(version: (readSnapshot?.version ?? -1) + 1, previousTimestamp: readSnapshot?.timestamp,
+                              backoff: options.initialBackoff, unsynced: unsyncedPaths, start: ContinuousClock.now)
+    }
 
-        while true {
-            let actions = try actionsToCommit(version: version, previousTimestamp: previousTimestamp)
-            let contents = Action.commitFileContents(actions, partitionColumns: effectiveMetadata?.partitionColumns ?? [])
-            let outcome = try storage.writeIfAbsent(LogFile.commitPath(version), contents: contents, afterMakingDurable: unsynced)
-            unsynced = []
-            switch outcome {
-            case .written:
-                maintainLog(afterCommitting: version)
-                return .committed(version: version)
-            case .alreadyExists:
-                break
-            }
-            if readSnapshot == nil {
-                throw DeltaError(.tableAlreadyExists, "a Delta table was created concurrently at \(table.root)")
-            }
-            // Lost the race for `version`: check the winner and any later commits, then rebase.
-            repeat {
-                let winnerPath = LogFile.commitPath(version)
-                guard let winnerFile = LogFile(entry: FileEntry(path: winnerPath, size: 0, modificationTime: 0)) else {
-                    throw DeltaError(.internalError, "cannot name commit \(version)")
-                }
-                let winner = try Snapshot.readCommit(winnerFile, storage: storage)
-                try checkConflicts(with: winner, version: version)
-                if isInCommitTimestampEnabledAfterCommit {
-                    var ict: Int64?
-                    for case .commitInfo(let info) in winner { ict = info.inCommitTimestamp; break }
-                    if let ict {
-                        previousTimestamp = ict
-                    } else if let entry = try storage.entry(at: winnerPath) {
-                        previousTimestamp = entry.modificationTime
-                    }
-                }
-                version += 1
-            } while try storage.entry(at: LogFile.commitPath(version)) != nil
-            retries += 1
-            let elapsed = clock.now - start
-            if elapsed >= options.timeout {
-                throw DeltaError(.timeout, "commit to \(table.root) gave up after \(retries) retries in \(elapsed) (next version would be \(version))")
-            }
-            let capSeconds = Self.seconds(backoff)
-            if capSeconds > 0 {
-                Thread.sleep(forTimeInterval: Double.random(in: 0...capSeconds))
-            }
-            backoff = min(backoff * 2, options.maxBackoff)
+    /// One attempt at publishing `progress.version`; after a lost race, checks the winners for
+    /// conflicts (throwing on one), rebases `progress` past them and says how long to back off.
+    func attemptCommit(_ progress: inout CommitProgress, options: CommitOptions) throws -> CommitStep {
+        let storage = table.storage
+        let actions = try actionsToCommit(version: progress.version, previousTimestamp: progress.previousTimestamp)
+        let contents = Action.commitFileContents(actions, partitionColumns: effectiveMetadata?.partitionColumns ?? [])
+        let outcome = try storage.writeIfAbsent(LogFile.commitPath(progress.version), contents: contents,
+                                                afterMakingDurable: progress.unsynced)
+        progress.unsynced = []
+        if outcome == .written {
+            maintainLog(afterCommitting: progress.version)
+            return .committed(CommitResult(version: progress.version, retries: progress.retries))
         }
+        if readSnapshot == nil {
+            throw DeltaError(.tableAlreadyExists, "a Delta table was created concurrently at \(table.root)")
+        }
+        // Lost the race for the version: check the winner and any later commits, then rebase.
+        repeat {
+            let winnerPath = LogFile.commitPath(progress.version)
+            guard let winnerFile = LogFile(entry: FileEntry(path: winnerPath, size: 0, modificationTime: 0)) else {
+                throw DeltaError(.internalError, "cannot name commit \(progress.version)")
+            }
+            let winner = try Snapshot.readCommit(winnerFile, storage: storage)
+            try checkConflicts(with: winner, version: progress.version)
+            if isInCommitTimestampEnabledAfterCommit {
+                var ict: Int64?
+                for case .commitInfo(let info) in winner { ict = info.inCommitTimestamp; break }
+                if let ict {
+                    progress.previousTimestamp = ict
+                } else if let entry = try storage.entry(at: winnerPath) {
+                    progress.previousTimestamp = entry.modificationTime
+                }
+            }
+            progress.version += 1
+        } while try storage.entry(at: LogFile.commitPath(progress.version)) != nil
+        progress.retries += 1
+        let elapsed = ContinuousClock.now - progress.start
+        if elapsed >= options.timeout {
+            throw DeltaError(.timeout, "commit to \(table.root) gave up after \(progress.retries) retries in \(elapsed) (next version would be \(progress.version))")
+        }
+        let capSeconds = Self.seconds(progress.backoff)
+        progress.backoff = min(progress.backoff * 2, options.maxBackoff)
+        return .retry(afterSeconds: capSeconds > 0 ? Double.random(in: 0...capSeconds) : 0)
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -23,7 +23,7 @@ public struct WriteOptions: Sendable {
     public var mergesSchema = false
     /// Idempotent streaming writes: the application id and its batch version. A write whose
     /// version is at or below the version the table records for the application is skipped.
-    public var applicationTransaction: (appID: String, version: Int64)?
+    public var applicationTransaction: ApplicationTransaction?
     /// The Parquet layout of data files.
     public var parquet = ParquetWriteOptions()
     /// The most rows in one data file.

@@ -146,7 +146,7 @@ struct ConstraintTests {
         #expect(Self.error { try table.addConstraint(named: "c", "nope > 0") }?.code == .invalidArgument)
         #expect(Self.error { try table.addConstraint(named: "c", "x >") }?.code == .invalidArgument)
 
-        let version = try table.addConstraint(named: "Positive", "x > 0")
+        let version = try table.addConstraint(named: "Positive", "x > 0").version
         let snapshot = try table.snapshot()
         #expect(version == 2 && snapshot.version == 2)
         #expect(snapshot.metadata.configuration["delta.constraints.positive"] == "x > 0")

@@ -70,7 +70,7 @@ struct TimeTravelProbeTests {
         var probed = 0
         for t in probes(latest: latest) {
             let listed = outcome { try table.listedVersion(atOrBefore: t, latest: snapshot).version }
-            let fast = outcome { try table.version(atOrBefore: t) }
+            let fast = outcome { try table.version(atOrBeforeMillis: t) }
             #expect(fast == listed, "timestamp \(t)")
             switch outcome({ try table.probedVersion(atOrBefore: t, latest: snapshot) ?? -1 }) {
             case .version(let v) where v >= 0:
@@ -97,8 +97,8 @@ struct TimeTravelProbeTests {
         // Every probe is answered without a listing.
         #expect(probed == Self.probes(latest: 40).count)
         let table = Table(path: root)
-        #expect(try table.version(atOrBefore: Self.ict(17) + 999) == 17)
-        let before = try #require(throws: DeltaError.self) { try table.version(atOrBefore: Self.ict(0) - 1) }
+        #expect(try table.version(atOrBeforeMillis: Self.ict(17) + 999) == 17)
+        let before = try #require(throws: DeltaError.self) { try table.version(atOrBeforeMillis: Self.ict(0) - 1) }
         #expect(before.code == .timestampBeforeFirstCommit)
         #expect(before.message.contains("version 0"))
         // The snapshot found equals the one loaded by version.
@@ -117,10 +117,10 @@ struct TimeTravelProbeTests {
         let probed = try Self.expectSameAsListing(root, latest: 40)
         #expect(probed == Self.probes(latest: 40).count)
         let table = Table(path: root)
-        let before = try #require(throws: DeltaError.self) { try table.version(atOrBefore: Self.ict(9)) }
+        let before = try #require(throws: DeltaError.self) { try table.version(atOrBeforeMillis: Self.ict(9)) }
         #expect(before.code == .timestampBeforeFirstCommit)
         #expect(before.message.contains("version 10"))
-        #expect(try table.version(atOrBefore: Self.ict(10)) == 10)
+        #expect(try table.version(atOrBeforeMillis: Self.ict(10)) == 10)
 
         // Commits gone up to a version without a checkpoint: versions 5...9 cannot be
         // reconstructed, which only a listing shows; the listing path answers.
@@ -130,8 +130,8 @@ struct TimeTravelProbeTests {
         let table2 = Table(path: root2)
         #expect(try table2.probedVersion(atOrBefore: Self.ict(7), latest: try table2.snapshot()) == nil)
         try Self.expectSameAsListing(root2, latest: 20)
-        #expect(throws: DeltaError.self) { try table2.version(atOrBefore: Self.ict(7)) }
-        #expect(try table2.version(atOrBefore: Self.ict(12)) == 12)
+        #expect(throws: DeltaError.self) { try table2.version(atOrBeforeMillis: Self.ict(7)) }
+        #expect(try table2.version(atOrBeforeMillis: Self.ict(12)) == 12)
     }
 
     @Test("In-Commit Timestamps enabled later: earlier timestamps use modification times")
@@ -144,11 +144,11 @@ struct TimeTravelProbeTests {
         try Self.expectSameAsListing(root, latest: 30)
         // Before the enablement the probing path declines; after it, it answers.
         #expect(try table.probedVersion(atOrBefore: Self.ict(5) + 10, latest: latest) == nil)
-        #expect(try table.version(atOrBefore: Self.ict(5) + 10) == 5)
+        #expect(try table.version(atOrBeforeMillis: Self.ict(5) + 10) == 5)
         #expect(try table.probedVersion(atOrBefore: Self.ict(12), latest: latest) == 12)
         #expect(try table.probedVersion(atOrBefore: Self.ict(22) + 1, latest: latest) == 22)
-        #expect(try table.version(atOrBefore: Self.ict(11) + 999) == 11)
-        let before = try #require(throws: DeltaError.self) { try table.version(atOrBefore: Self.ict(0) - 1) }
+        #expect(try table.version(atOrBeforeMillis: Self.ict(11) + 999) == 11)
+        let before = try #require(throws: DeltaError.self) { try table.version(atOrBeforeMillis: Self.ict(0) - 1) }
         #expect(before.code == .timestampBeforeFirstCommit)
     }
 
@@ -171,9 +171,9 @@ struct TimeTravelProbeTests {
         #expect((5...9).contains(storage.rangeReads.count))
 
         storage.reset()
-        #expect(try table.version(atOrBefore: Self.ict(3)) == 3)
-        #expect(try table.version(atOrBefore: Self.ict(200) + 5_000) == 200)
-        #expect(throws: DeltaError.self) { try table.version(atOrBefore: 5) }
+        #expect(try table.version(atOrBeforeMillis: Self.ict(3)) == 3)
+        #expect(try table.version(atOrBeforeMillis: Self.ict(200) + 5_000) == 200)
+        #expect(throws: DeltaError.self) { try table.version(atOrBeforeMillis: 5) }
         #expect(try table.snapshot(asOf: Date(timeIntervalSince1970: Double(Self.ict(200)) / 1000)).version == 200)
         #expect(storage.lists == 0)
 
@@ -181,7 +181,7 @@ struct TimeTravelProbeTests {
         let plain = try FastOpenTests.makeTable(commits: 30, checkpointAt: 20)
         defer { Fixtures.remove(plain) }
         let plainStorage = CountingStorage(root: plain)
-        _ = try Table(storage: plainStorage).version(atOrBefore: Int64.max / 4)
+        _ = try Table(storage: plainStorage).version(atOrBeforeMillis: Int64.max / 4)
         #expect(plainStorage.lists == 1)
     }
 }

@@ -15,7 +15,7 @@ struct TimeTravelTests {
             try Fixtures.setModificationTime(root + "/_delta_log/" + LogFile.commitName(Int64(v)), millis: t)
         }
         let table = Table(path: root)
-        func at(_ millis: Int64) throws -> Int64 { try table.version(atOrBefore: millis) }
+        func at(_ millis: Int64) throws -> Int64 { try table.version(atOrBeforeMillis: millis) }
         #expect(try at(1_000_000) == 0)
         #expect(try at(1_999_999) == 0)
         #expect(try at(2_000_000) == 1)
@@ -49,11 +49,11 @@ struct TimeTravelTests {
         #expect(history.count == 21)
         #expect(history.first?.version == 20)
         for entry in history {
-            #expect(try table.version(atOrBefore: entry.timestamp) == entry.version)
+            #expect(try table.version(atOrBeforeMillis: entry.timestamp) == entry.version)
             #expect(try table.snapshot(version: entry.version).timestamp == entry.timestamp)
         }
         let first = try #require(history.last)
-        let error = try #require(throws: DeltaError.self) { try table.version(atOrBefore: first.timestamp - 1) }
+        let error = try #require(throws: DeltaError.self) { try table.version(atOrBeforeMillis: first.timestamp - 1) }
         #expect(error.code == .timestampBeforeFirstCommit)
         #expect(try table.history(limit: 3).map(\.version) == [20, 19, 18])
     }
@@ -69,7 +69,7 @@ struct TimeTravelTests {
         // This fixture's version 1 has an in-commit timestamp earlier than version 0's (not
         // monotonic), so only the later versions have well-defined answers.
         for entry in history.prefix(2) {
-            #expect(try table.version(atOrBefore: entry.timestamp) == entry.version)
+            #expect(try table.version(atOrBeforeMillis: entry.timestamp) == entry.version)
         }
     }
 }

@@ -21,7 +21,7 @@ struct CrashRecoveryTests {
             let rows = try RecordBatch(schema: schema, columns: [try Column(ids, type: .int64),
                                                                  try Column(ids.map { _ in .int(Int64(batch)) }, type: .int32)])
             var options = WriteOptions()
-            options.applicationTransaction = (appID: "crash-test", version: Int64(batch))
+            options.applicationTransaction = ApplicationTransaction(appID: "crash-test", version: Int64(batch))
             do {
                 try table.append([rows], options: options)
             } catch let error as DeltaError {

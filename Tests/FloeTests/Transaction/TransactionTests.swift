@@ -72,7 +72,7 @@ struct TransactionTests {
         t1.add(makeFile("b.parquet", partition: "y"))
         t1.operationMetrics = ["numFiles": "2"]
         #expect(t1.isBlindAppend)
-        #expect(try t1.commit() == .committed(version: 1))
+        #expect(try t1.commit() == CommitResult(version: 1, retries: 0))
         let s1 = try table.snapshot()
         #expect(s1.activeFiles.map(\.path) == ["p=x/a.parquet", "p=y/b.parquet"])
         #expect(s1.commitInfo?.isBlindAppend == true)
@@ -94,6 +94,28 @@ struct TransactionTests {
         bad.add(makeFile("c.parquet"))
         let error = try #require(throws: DeltaError.self) { try bad.commit() }
         #expect(error.code == .invalidArgument)
+    }
+
+    @Test("the async commit suspends between retries and reports the races it lost")
+    func asyncCommitCountsRetries() async throws {
+        let root = try Fixtures.scratchDirectory("txn-async")
+        defer { Fixtures.remove(root) }
+        let table = Table(path: root)
+        try table.create(schema: testSchema, partitionColumns: ["p"])
+        // Two transactions read version 0; the second loses the race for version 1 and, being a
+        // blind append without a conflict, is rebased onto version 2.
+        var first = try table.transaction(), second = try table.transaction()
+        first.add(makeFile("a.parquet", partition: "x"))
+        second.add(makeFile("b.parquet", partition: "y"))
+        let won = try await first.commit()
+        let rebased = try await second.commit()
+        #expect(won == CommitResult(version: 1, retries: 0))
+        #expect(rebased == CommitResult(version: 2, retries: 1))
+        #expect(try table.snapshot().activeFiles.count == 2)
+        // Time travel takes a Date; a millisecond timestamp that went through Double maps back exactly.
+        let at = try table.snapshot(version: 1).timestamp
+        #expect(try table.version(atOrBefore: Date(timeIntervalSince1970: Double(at) / 1000)) == 1)
+        #expect(try table.version(atOrBefore: Date(timeIntervalSince1970: Double(at - 1) / 1000)) == 0)
     }
 
     @Test("concurrent blind appends all commit with contiguous versions")
@@ -343,10 +365,10 @@ struct ProtocolUpgradeTests {
         #expect(s2.properties["delta.inCommitTimestampEnablementTimestamp"] == String(s2.timestamp))
         #expect(s2.timestamp > 2_000_000)
         // Time travel uses file times before the enablement and in-commit timestamps after it.
-        #expect(try table.version(atOrBefore: 1_500_000) == 0)
-        #expect(try table.version(atOrBefore: 2_000_000) == 1)
-        #expect(try table.version(atOrBefore: s2.timestamp) == 2)
-        #expect(throws: DeltaError.self) { try table.version(atOrBefore: 999) }
+        #expect(try table.version(atOrBeforeMillis: 1_500_000) == 0)
+        #expect(try table.version(atOrBeforeMillis: 2_000_000) == 1)
+        #expect(try table.version(atOrBeforeMillis: s2.timestamp) == 2)
+        #expect(throws: DeltaError.self) { try table.version(atOrBeforeMillis: 999) }
     }
 
     @Test("domain metadata upgrades the protocol; schema merge evolves metadata")

@@ -27,7 +27,7 @@ struct WriterWorker: ParsableCommand {
                 let schema = try table.latestSnapshot().arrowSchema()
                 let rows = try Workload.batch(writer: writer, batch: batch, rows: rows, padBytes: pad, schema: schema)
                 var options = WriteOptions()
-                if let appID { options.applicationTransaction = (appID: appID, version: Int64(batch)) }
+                if let appID { options.applicationTransaction = ApplicationTransaction(appID: appID, version: Int64(batch)) }
                 let result = try table.append([rows], options: options)
                 log?.append("ack \(batch) \(result.version)\(result.isSkipped ? " skipped" : "")")
             } catch {

@@ -201,7 +201,7 @@ struct TableWriteRunner {
         var write = WriteOptions()
         write.mode = mode
         write.mergesSchema = options.mergeSchema
-        if let app = options.appID, let v = options.txnVersion { write.applicationTransaction = (app, v) }
+        if let app = options.appID, let v = options.txnVersion { write.applicationTransaction = ApplicationTransaction(appID: app, version: v) }
         write.replaceWhere = condition
         let result = try table.write(batches, options: write)
         progress.clear()

@@ -46,9 +46,9 @@ struct ConstraintCommand: ParsableCommand {
         let table = Table(path: table)
         switch action {
         case "add":
-            print("{\"version\":\(try table.addConstraint(named: arguments[0], arguments[1]))}")
+            print("{\"version\":\(try table.addConstraint(named: arguments[0], arguments[1]).version)}")
         case "drop":
-            print("{\"version\":\(try table.dropConstraint(named: arguments[0]))}")
+            print("{\"version\":\(try table.dropConstraint(named: arguments[0]).version)}")
         default:
             for constraint in try table.constraints() {
                 let kind: String

@@ -138,11 +138,11 @@ struct DemoCommand: ParsableCommand {
         say("                 → \(Format.count(rowsThen)) rows at version \(middle) (now \(Format.count(final.rows)))")
         let stamp = byVersion.timestamp
         let isoStamp = Temporal.formatTimestamp(micros: stamp * 1000, utc: true)
-        let resolved = try table.version(atOrBefore: stamp)
+        let resolved = try table.version(atOrBefore: Date(timeIntervalSince1970: Double(stamp) / 1000))
         say("   by timestamp: floe scan \(shellQuote(absolute)) --timestamp \(isoStamp)")
         say("                 → version \(resolved), committed at \(Format.time(millis: stamp))")
         do {
-            _ = try table.version(atOrBefore: firstTimestamp - 60_000)
+            _ = try table.version(atOrBefore: Date(timeIntervalSince1970: Double(firstTimestamp - 60_000) / 1000))
         } catch let e as DeltaError where e.code == .timestampBeforeFirstCommit {
             say("   a minute before the table existed: error: \(e.message)")
         }

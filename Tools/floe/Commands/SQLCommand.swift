@@ -179,7 +179,7 @@ struct SQLCommand: ParsableCommand {
         func open() throws -> (Table, Snapshot) {
             let table = Table(path: path)
             if let version { return (table, try table.snapshot(version: version)) }
-            if let timestamp { return (table, try table.snapshot(version: try table.version(atOrBefore: timestamp))) }
+            if let timestamp { return (table, try table.snapshot(version: try table.version(atOrBefore: Date(timeIntervalSince1970: Double(timestamp) / 1000)))) }
             return (table, try table.snapshot())
         }
     }

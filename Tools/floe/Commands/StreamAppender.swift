@@ -81,7 +81,7 @@ struct StreamAppender {
                 write.mergesSchema = options.mergeSchema
                 if let app = options.appID {
                     let version = nextTxn ?? options.txnVersion ?? ((current.transactionVersion(for: app) ?? -1) + 1)
-                    write.applicationTransaction = (app, version)
+                    write.applicationTransaction = ApplicationTransaction(appID: app, version: version)
                     nextTxn = version + 1
                 }
                 let result = try table.write(batch.map { [$0] } ?? [], options: write)

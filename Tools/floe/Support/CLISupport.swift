@@ -92,6 +92,8 @@ enum Format {
 struct TimestampArgument: ExpressibleByArgument {
     let millis: Int64
     let text: String
+    /// The time as a `Date` (whole milliseconds).
+    var date: Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
 
     init?(argument: String) {
         text = argument
@@ -133,7 +135,7 @@ struct SnapshotOptions: ParsableArguments {
         if let version {
             snapshot = try table.snapshot(version: version)
         } else if let timestamp {
-            snapshot = try table.snapshot(version: try table.version(atOrBefore: timestamp.millis))
+            snapshot = try table.snapshot(version: try table.version(atOrBefore: timestamp.date))
         } else {
             snapshot = try table.snapshot()
         }
