@@ -34,7 +34,9 @@ extension Transaction {
         var previousTimestamp: Int64? = readSnapshot?.timestamp
         var backoff = options.initialBackoff
         var retries = 0
-        var unsynced = unsyncedPaths
+        // Passed on every attempt: besides syncing them, publication refreshes their modification
+        // times, so vacuum's protection of commits in flight covers a commit that retries for long.
+        let unsynced = unsyncedPaths
 
         if readSnapshot == nil, let latest = try? table.latestVersion() {
             throw DeltaError(.tableAlreadyExists, "a Delta table already exists at \(table.root) (version \(latest))")
@@ -44,7 +46,6 @@ extension Transaction {
             let actions = try actionsToCommit(version: version, previousTimestamp: previousTimestamp)
             let contents = Action.commitFileContents(actions, partitionColumns: effectiveMetadata?.partitionColumns ?? [])
             let outcome = try storage.writeIfAbsent(LogFile.commitPath(version), contents: contents, afterMakingDurable: unsynced)
-            unsynced = []
             switch outcome {
             case .written:
                 maintainLog(afterCommitting: version)
