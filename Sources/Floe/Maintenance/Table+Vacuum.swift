@@ -16,7 +16,15 @@ extension Table {
     ///   in-commit timestamp, else file modification time — at or after now − retention) refers to
     ///   it, so every version time travel within the period reaches keeps its files;
     /// - its modification time is older than the retention period (so files of writers still
-    ///   running are kept).
+    ///   running are kept), and older than one minute before vacuum started, whatever the
+    ///   retention (``inFlightSlackMillis``: commits in flight, whose writers refresh their files'
+    ///   times when they publish, are never deleted from);
+    /// - it is not a symbolic link (links are neither followed nor deleted).
+    ///
+    /// Log paths are mapped to files by `TablePath` (the canonicalisation scans use); a path that
+    /// cannot be mapped stops vacuum with ``DeltaError/Code/pathEscapesTable``. Files of commits
+    /// published after the snapshot was read are protected too, and each file is looked at again
+    /// just before it is deleted.
     ///
     /// Empty directories older than the retention period are removed afterwards. Unless
     /// `recordsHistory` is false, a real run commits `VACUUM START` (with `numFilesToDelete` and

@@ -19,7 +19,8 @@ extension Table {
     ///
     /// - Parameter limit: The maximum number of entries; `nil` for all.
     /// - Throws: ``DeltaError/Code/tableNotFound``, ``DeltaError/Code/corruptLog`` (also for a
-    ///   missing commit between the first and the last, and for file paths outside the table).
+    ///   missing commit between the first and the last), ``DeltaError/Code/pathEscapesTable`` for
+    ///   file paths outside the table.
     public func history(limit: Int? = nil) throws -> [HistoryEntry] {
         if let limit, limit < 0 { throw DeltaError(.invalidArgument, "history limit must not be negative, got \(limit)") }
         let listing = try LogListing(storage: storage, startingAt: nil)

@@ -24,7 +24,8 @@ extension Table {
     /// Writes `batches` as Parquet data files and commits them in one transaction.
     ///
     /// Data files are written completely and synced before the commit that references them; a
-    /// failed or refused write commits nothing (files already written are left for `vacuum`).
+    /// failed or refused write commits nothing and deletes the files it wrote (only a crash leaves
+    /// them, for `vacuum`; after ``DeltaError/Code/commitNotDurable`` they are referenced and kept).
     /// Schema enforcement: every batch must have the table's columns (matched by name; missing
     /// nullable columns are filled with nulls; types may widen to the table's, e.g. int → long);
     /// extra columns are refused unless ``WriteOptions/mergesSchema``; a null in a NOT NULL column is
