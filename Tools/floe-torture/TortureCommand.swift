@@ -212,6 +212,7 @@ final class TortureRun {
             let onDisk = TableFiles.dataFiles(path)
             let orphans = onDisk.subtracting(referenced)
             let temporary = TableFiles.temporaryFiles(path)
+            TableFiles.age(path)
             let result = try table.vacuum(retentionHours: 0, enforceRetentionDuration: false)
             let after = TableFiles.dataFiles(path)
             check(after == referenced, "after vacuum the data files are not exactly the referenced ones (\(after.count) on disk, \(referenced.count) referenced)")

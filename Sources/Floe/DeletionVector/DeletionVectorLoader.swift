@@ -22,7 +22,10 @@ extension DeletionVectorDescriptor {
             }
             let prefix = String(text[..<split])
             let name = "deletion_vector_" + Self.canonicalUUID(uuid) + ".bin"
-            return prefix.isEmpty ? name : prefix + "/" + name
+            let path = prefix.isEmpty ? name : prefix + "/" + name
+            return try TablePath.canonical(path) { reason in
+                DeltaError(.pathEscapesTable, "deletion vector file '\(path)' (storage type u) \(reason); Floe reads only files inside the table \(storage.rootDescription)")
+            }
         case "p":
             return try TablePath.relative(PathCoding.decodeURIPath(pathOrInlineDv), in: storage, what: "deletion vector file")
         default:

@@ -31,15 +31,12 @@ final class CompactionWriter {
         let directory = partitionColumns.isEmpty ? "" : PathCoding.partitionDirectory(columns: partitionColumns.map(layout.physicalName(of:)), values: partitionValues)
         let name = "part-00000-\(UUID().uuidString.lowercased())-c000.\(Self.codecTag(options.compression)).parquet"
         relativePath = directory.isEmpty ? name : directory + "/" + name
-        let absolute = try local.absolutePath(relativePath)
-        let parent = (absolute as NSString).deletingLastPathComponent
+        // Reached and created without following symbolic links; the file is written relative to it.
+        let (directoryFD, directoryPath) = try local.openDirectoryForWriting(directory)
+        defer { close(directoryFD) }
         do {
-            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        } catch {
-            throw DeltaError(.io, "cannot create directory '\(parent)': \(error.localizedDescription)", underlying: error)
-        }
-        do {
-            writer = try ParquetFileWriter(path: absolute, schema: Schema(layout.fileFields(dataFields)), options: options)
+            writer = try ParquetFileWriter(directory: directoryFD, name: name, path: directoryPath + "/" + name,
+                                           schema: Schema(layout.fileFields(dataFields)), options: options)
         } catch let e as ParquetError {
             throw DeltaError(.io, "creating data file '\(relativePath)': \(e.message)", underlying: e)
         }

@@ -85,6 +85,8 @@ extension Table {
             for file in bin { transaction.remove(file.add, dataChange: false) }
             transaction.add(add)
         }
+        // Refreshed (and synced) at publication, so vacuum sees them as files of a commit in flight.
+        transaction.unsyncedPaths += added.map { PathCoding.decodeURIPath($0.0.path) }
         let compactions = added.map { add, bin, rows in
             OptimizeResult.Compaction(partitionValues: add.partitionValues, removedFiles: bin.map(\.add.path),
                                       removedBytes: bin.reduce(0) { $0 + $1.add.size }, addedFile: add.path, addedBytes: add.size, rows: rows)
@@ -105,8 +107,10 @@ extension Table {
         let result: CommitResult
         do {
             result = try transaction.commit(options: options)
-        } catch let error as DeltaError where error.code == .conflict {
-            // Nothing references the new files: the commit was refused.
+        } catch let error as DeltaError where error.code == .commitNotDurable {
+            throw error  // published: the new files are referenced
+        } catch {
+            // Nothing references the new files: the commit was refused or failed before publication.
             deleteUncommitted(added.map(\.0))
             throw error
         }

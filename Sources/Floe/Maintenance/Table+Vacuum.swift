@@ -16,7 +16,15 @@ extension Table {
     ///   in-commit timestamp, else file modification time — at or after now − retention) refers to
     ///   it, so every version time travel within the period reaches keeps its files;
     /// - its modification time is older than the retention period (so files of writers still
-    ///   running are kept).
+    ///   running are kept), and older than one minute before vacuum started, whatever the
+    ///   retention (``inFlightSlackMillis``: commits in flight, whose writers refresh their files'
+    ///   times when they publish, are never deleted from);
+    /// - it is not a symbolic link (links are neither followed nor deleted).
+    ///
+    /// Log paths are mapped to files by `TablePath` (the canonicalisation scans use); a path that
+    /// cannot be mapped stops vacuum with ``DeltaError/Code/pathEscapesTable``. Files of commits
+    /// published after the snapshot was read are protected too, and each file is looked at again
+    /// just before it is deleted.
     ///
     /// Empty directories older than the retention period are removed afterwards. Unless
     /// `recordsHistory` is false, a real run commits `VACUUM START` (with `numFilesToDelete` and
@@ -69,8 +77,13 @@ extension Table {
             throw DeltaError(.invalidArgument, "a retention of \(Self.hoursText(retention)) hours is shorter than the table's delta.deletedFileRetentionDuration (\(Self.hoursText(configured)) hours): files still needed for time travel, or by writers still committing, could be deleted; disable the retention check (force) to do it anyway")
         }
         let cutoff = now - Int64((retention * 3_600_000).rounded(.up))
+        // Files modified since shortly before vacuum started (`now`, taken before the snapshot was
+        // read) may belong to commits in flight — ones this snapshot does not show — and are
+        // never candidates, whatever the retention (writers refresh their files' times when they
+        // publish, see `LocalStorage.writeIfAbsent(_:contents:afterMakingDurable:)`).
+        let newest = min(cutoff, now - Self.inFlightSlackMillis)
 
-        let protected = try protectedFiles(snapshot: snapshot, cutoff: cutoff)
+        var protected = try protectedFiles(snapshot: snapshot, cutoff: cutoff)
         let physicalPartitions = snapshot.partitionColumns.map { column in
             snapshot.schema.field(named: column)?.physicalName(for: snapshot.columnMappingMode) ?? column
         }
@@ -79,9 +92,13 @@ extension Table {
         try collect("", depth: 0, partitionColumns: physicalPartitions, files: &candidates, directories: &directories)
         // Temporary files of commits and checkpoints whose writer crashed before publishing them
         // (or between publishing and removing the temporary name).
-        candidates += try storage.list(directory: "_delta_log").filter { !$0.isDirectory && Self.isAbandonedLogTemporaryFile($0.name) }
+        candidates += try storage.list(directory: "_delta_log").filter {
+            !$0.isDirectory && !$0.isSymbolicLink && Self.isAbandonedLogTemporaryFile($0.name)
+        }
+        // Commits published since the snapshot was read protect their files too.
+        try protectFilesOfCommits(after: snapshot.version, in: &protected)
         let doomed = candidates.filter { entry in
-            entry.modificationTime < cutoff && !protected.paths.contains(entry.path)
+            entry.modificationTime < newest && !protected.paths.contains(entry.path)
                 && !(protected.allDeletionVectors && entry.name.hasPrefix("deletion_vector_"))
         }.sorted { $0.path < $1.path }
         let files = doomed.map { VacuumResult.File(path: $0.path, size: $0.size) }
@@ -100,30 +117,71 @@ extension Table {
             start.operationMetrics["sizeOfDataToDelete"] = String(files.reduce(0) { $0 + $1.size })
             startVersion = try start.commit().version
         }
+        var deleted: [VacuumResult.File] = []
         for (i, file) in files.enumerated() {
-            try storage.delete(file.path)
+            // Looked at again just before deleting: a file a writer has refreshed since the listing
+            // (a commit being published) is kept, and so is anything no longer a plain old file.
+            if let current = try storage.entry(at: file.path), !current.isDirectory, !current.isSymbolicLink,
+               current.modificationTime < newest {
+                try storage.delete(file.path)
+                deleted.append(file)
+            }
             progress?(VacuumProgress(deleted: i + 1, total: files.count, path: file.path))
         }
         var removed: [String] = []
         if let local = storage as? LocalStorage {
             // Deepest first, so a parent emptied by removing its children goes too.
-            for directory in directories.sorted(by: { $0.path.count > $1.path.count }) where directory.modificationTime < cutoff {
-                let absolute = try local.absolutePath(directory.path)
-                if (try? FileManager.default.contentsOfDirectory(atPath: absolute))?.isEmpty == true, rmdir(absolute) == 0 {
-                    removed.append(directory.path)
-                }
+            for directory in directories.sorted(by: { $0.path.count > $1.path.count }) where directory.modificationTime < newest {
+                if try local.removeDirectoryIfEmpty(directory.path) { removed.append(directory.path) }
             }
         }
         var endVersion: Int64?
         if recordsHistory {
             var end = try transaction(operation: "VACUUM END")
             end.operationParameters["status"] = "COMPLETED"
-            end.operationMetrics["numDeletedFiles"] = String(files.count)
+            end.operationMetrics["numDeletedFiles"] = String(deleted.count)
             end.operationMetrics["numVacuumedDirectories"] = String(removed.count)
             endVersion = try end.commit().version
         }
-        return VacuumResult(isDryRun: false, retentionHours: retention, files: files, directories: removed,
+        return VacuumResult(isDryRun: false, retentionHours: retention, files: deleted, directories: removed,
                             startVersion: startVersion, endVersion: endVersion)
+    }
+
+    /// How long before its start vacuum treats files as possibly belonging to a commit in flight
+    /// (one minute): never deleted, whatever the retention. Covers the clock granularity of file
+    /// times and a writer's time between refreshing its files and publishing its commit.
+    static let inFlightSlackMillis: Int64 = 60_000
+
+    /// Adds the files of the commits after `version` (published while vacuum ran) to `protected`.
+    func protectFilesOfCommits(after version: Int64, in protected: inout (paths: Set<String>, allDeletionVectors: Bool)) throws {
+        var next = version + 1
+        while let entry = try storage.entry(at: LogFile.commitPath(next)), let file = LogFile(entry: entry) {
+            for action in try Snapshot.readCommit(file, storage: storage) {
+                switch action {
+                case .add(let add): try protect(add.path, add.deletionVector, in: &protected)
+                case .remove(let remove): try protect(remove.path, remove.deletionVector, in: &protected)
+                case .cdc(let cdc): try protect(cdc.path, nil, in: &protected)
+                default: continue
+                }
+            }
+            next += 1
+        }
+    }
+
+    /// Adds the file a log path names (and its deletion vector's file) to `protected`.
+    ///
+    /// - Throws: ``DeltaError/Code/pathEscapesTable`` when the path cannot be mapped to a file of
+    ///   the table: vacuum stops rather than take the file for unreferenced.
+    func protect(_ uriPath: String, _ dv: DeletionVectorDescriptor?, in protected: inout (paths: Set<String>, allDeletionVectors: Bool)) throws {
+        protected.paths.insert(try TablePath.relative(PathCoding.decodeURIPath(uriPath), in: storage, what: "file"))
+        guard let dv, dv.storageType != "i" else { return }
+        do {
+            if let file = try dv.relativePath(in: storage) { protected.paths.insert(file) }
+        } catch let error as DeltaError where error.code == .pathEscapesTable {
+            throw error
+        } catch {
+            protected.allDeletionVectors = true
+        }
     }
 
     /// The table-relative paths that must not be deleted.
@@ -131,21 +189,11 @@ extension Table {
     /// `allDeletionVectors` is set when a deletion vector file name could not be derived, so no
     /// `deletion_vector_*` file may be deleted.
     func protectedFiles(snapshot: Snapshot, cutoff: Int64) throws -> (paths: Set<String>, allDeletionVectors: Bool) {
-        var paths = Set<String>()
-        var allDeletionVectors = false
-        func protect(_ uriPath: String, _ dv: DeletionVectorDescriptor?) {
-            if let path = relativePath(ofLogPath: uriPath) { paths.insert(path) }
-            guard let dv, dv.storageType != "i" else { return }
-            if let file = try? dv.relativePath(in: storage) {
-                paths.insert(file)
-            } else {
-                allDeletionVectors = true
-            }
-        }
+        var protected: (paths: Set<String>, allDeletionVectors: Bool) = ([], false)
         let files = try snapshot.fileState()
-        for add in files.activeFiles { protect(add.path, add.deletionVector) }
+        for add in files.activeFiles { try protect(add.path, add.deletionVector, in: &protected) }
         for tombstone in files.tombstones where (tombstone.deletionTimestamp ?? 0) >= cutoff {
-            protect(tombstone.path, tombstone.deletionVector)
+            try protect(tombstone.path, tombstone.deletionVector, in: &protected)
         }
         // Commits within the retention period, newest first. (The snapshot time travel to the
         // start of the period reads holds files still active or removed by one of these commits.)
@@ -161,39 +209,21 @@ extension Table {
             if time < cutoff { break }
             for action in actions {
                 switch action {
-                case .add(let add): protect(add.path, add.deletionVector)
-                case .remove(let remove): protect(remove.path, remove.deletionVector)
-                case .cdc(let cdc): protect(cdc.path, nil)
+                case .add(let add): try protect(add.path, add.deletionVector, in: &protected)
+                case .remove(let remove): try protect(remove.path, remove.deletionVector, in: &protected)
+                case .cdc(let cdc): try protect(cdc.path, nil, in: &protected)
                 default: continue
                 }
             }
         }
-        return (paths, allDeletionVectors)
-    }
-
-    /// The table-relative file system path of a path from the log, nil when it lies outside the
-    /// table (another scheme, or an absolute path elsewhere).
-    func relativePath(ofLogPath uriPath: String) -> String? {
-        var path = PathCoding.decodeURIPath(uriPath)
-        if path.hasPrefix("file://") {
-            path = String(path.dropFirst("file://".count))
-        } else if path.hasPrefix("file:") {
-            path = String(path.dropFirst("file:".count))
-        }
-        if path.contains("://") { return nil }
-        if path.hasPrefix("/") {
-            guard let local = storage as? LocalStorage else { return nil }
-            let prefix = local.root == "/" ? "/" : local.root + "/"
-            guard path.hasPrefix(prefix) else { return nil }
-            path = String(path.dropFirst(prefix.count))
-        }
-        return path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+        return protected
     }
 
     /// Lists the vacuum candidates under `directory` (see ``vacuum(retentionHours:dryRun:enforceRetentionDuration:recordsHistory:progress:)``
     /// for what is skipped) and the directories visited.
     func collect(_ directory: String, depth: Int, partitionColumns: [String], files: inout [FileEntry], directories: inout [FileEntry]) throws {
-        for entry in try storage.list(directory: directory) {
+        for entry in try storage.list(directory: directory) where !entry.isSymbolicLink {
+            // A symbolic link is neither followed nor deleted: what it points to is not the table's.
             let name = entry.name
             let hidden = name.hasPrefix(".") || name.hasPrefix("_")
             if entry.isDirectory {

@@ -214,7 +214,8 @@ extension Snapshot {
                         schema: schema, timestamp: timestamp, commitInfo: commitInfo, logSegment: segment, files: files)
     }
 
-    /// Reads and parses one commit file.
+    /// Reads and parses one commit file, and checks that its file paths lie inside the table
+    /// (``TablePath/validate(_:in:source:)``).
     static func readCommit(_ file: LogFile, storage: any LogStorage) throws -> [Action] {
         let bytes: [UInt8]
         do {
@@ -225,7 +226,10 @@ extension Snapshot {
         if bytes.isEmpty {
             throw DeltaError(.corruptLog, "commit file \(file.entry.path) of version \(file.version) is empty")
         }
-        return try Action.parseLines(bytes, source: file.entry.path)
+        let actions = try Action.parseLines(bytes, source: file.entry.path)
+        // Every command reads commits through here: a path outside the table fails them all.
+        try TablePath.validate(actions, in: storage, source: "commit file \(file.entry.path)")
+        return actions
     }
 
     /// Reads a checkpoint's actions, including those in V2 sidecar files.
@@ -267,6 +271,8 @@ extension Snapshot {
                 throw CheckpointUnreadable(version: checkpoint.version, error: DeltaError(error.code, "checkpoint \(name): sidecar: \(error.message)", underlying: error.underlying))
             }
         }
+        // A hostile path is not a damaged checkpoint to fall back from: it fails the command.
+        try TablePath.validate(actions, in: storage, source: "checkpoint \(name)")
         return actions
     }
 }

@@ -18,24 +18,40 @@ extension LocalStorage {
     /// Publication strictly follows the syncs, so a crash never leaves a visible commit whose data
     /// files are not durable. A failure after `link` (the directory `fsync`) throws
     /// ``DeltaError/Code/commitNotDurable``: the file is visible, its durability unknown.
+    ///
+    /// Each prerequisite's modification time is set to now just before it is synced (on every
+    /// call, so on every attempt of a commit): a file a commit is about to reference always looks
+    /// new to `vacuum`, which never deletes recently modified files (its protection of commits in
+    /// flight). A prerequisite that is missing (e.g. deleted meanwhile) fails the publication.
     public func writeIfAbsent(_ path: String, contents: [UInt8], afterMakingDurable prerequisites: [String]) throws -> PutOutcome {
-        let absolute = try absolutePath(path)
-        let directory = Self.parent(of: absolute)
-        try createDirectories(directory)
+        let (parts, name) = try fileComponents(path)
         let targets = try durabilityTargets(prerequisites)
-        let temp = try writeTemporaryFile(in: directory, finalName: Self.lastComponent(absolute), contents: contents, syncs: false)
-        defer { unlink(temp) }
-        try Self.syncConcurrently(targets.files + [temp], directories: targets.directories)
+        let directoryPath = join(parts)
+        let directory = try openDirectory(parts, creating: true)
+        defer { close(directory) }
+        let temp = try writeTemporaryFile(in: directory, path: directoryPath, finalName: name, contents: contents, syncs: false)
+        defer { unlinkat(directory, temp, 0) }
+        let tempPath = directoryPath + "/" + temp
+        var jobs: [@Sendable () throws -> Void] = [{
+            let fd = openat(directory, temp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else { throw Self.posixError(errno, "cannot open \(tempPath) to fsync it") }
+            defer { close(fd) }
+            try Self.syncFile(fd, path: tempPath)
+        }]
+        for file in targets.files { jobs.append { try self.syncEntry(file, isDirectory: false) } }
+        for dir in targets.directories { jobs.append { try self.syncEntry(dir, isDirectory: true) } }
+        try Self.runConcurrently(jobs)
+        let absolute = directoryPath + "/" + name
         try FailPoint.reach(.beforeCommitLink, path: absolute)
-        if link(temp, absolute) != 0 {
+        if linkat(directory, temp, directory, name, 0) != 0 {
             let code = errno
             if code == EEXIST { return .alreadyExists }
             throw Self.posixError(code, "cannot publish \(absolute)")
         }
         do {
             try FailPoint.reach(.afterCommitLink, path: absolute)
-            unlink(temp)
-            try Self.syncDirectory(directory)
+            unlinkat(directory, temp, 0)
+            try Self.syncFile(directory, path: directoryPath)
         } catch {
             // Published but perhaps not durable: not an ordinary failure a caller may retry.
             throw DeltaError(.commitNotDurable, "\(absolute) was published (readers see it) but could not be made durable, so a crash may lose it; check the table before repeating the write: \(error)", underlying: error)
@@ -44,10 +60,14 @@ extension LocalStorage {
     }
 
     /// `fsync`s the files at `paths` and every directory from their parents up to the table root,
-    /// concurrently.
+    /// concurrently (refreshing the files' modification times first, as
+    /// ``writeIfAbsent(_:contents:afterMakingDurable:)`` does).
     public func makeDurable(_ paths: [String]) throws {
         let targets = try durabilityTargets(paths)
-        try Self.syncConcurrently(targets.files, directories: targets.directories)
+        var jobs: [@Sendable () throws -> Void] = []
+        for file in targets.files { jobs.append { try self.syncEntry(file, isDirectory: false) } }
+        for dir in targets.directories { jobs.append { try self.syncEntry(dir, isDirectory: true) } }
+        try Self.runConcurrently(jobs)
     }
 
     /// The absolute files to sync for `paths`, and their ancestor directories up to and including
@@ -71,32 +91,42 @@ extension LocalStorage {
         return (files, directories)
     }
 
-    /// `fsync`s `files` and `directories`, the first on the calling thread and each other on a
-    /// thread of its own, and waits for all. Throws the first failure (``DeltaError/Code/io``).
-    static func syncConcurrently(_ files: [String], directories: [String]) throws {
-        let items = files.map { (path: $0, isDirectory: false) } + directories.map { (path: $0, isDirectory: true) }
-        guard let first = items.first else { return }
+    /// Runs `jobs`, the first on the calling thread and each other on a thread of its own, and
+    /// waits for all. Throws the first failure.
+    static func runConcurrently(_ jobs: [@Sendable () throws -> Void]) throws {
+        guard let first = jobs.first else { return }
         let failures = SyncFailures()
         let group = DispatchGroup()
-        for item in items.dropFirst() {
+        for job in jobs.dropFirst() {
             group.enter()
             let thread = Thread {
-                do { try syncPath(item.path, isDirectory: item.isDirectory) } catch { failures.record(error) }
+                do { try job() } catch { failures.record(error) }
                 group.leave()
             }
             thread.start()
         }
-        do { try syncPath(first.path, isDirectory: first.isDirectory) } catch { failures.record(error) }
+        do { try first() } catch { failures.record(error) }
         group.wait()
         if let error = failures.first { throw error }
     }
 
-    /// Opens `path` read-only and `fsync`s it.
-    static func syncPath(_ path: String, isDirectory: Bool) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | (isDirectory ? O_DIRECTORY : 0))
-        guard fd >= 0 else { throw posixError(errno, "cannot open \(path) to fsync it") }
+    /// Opens the file or directory at the absolute `path` inside the table without following
+    /// symbolic links and `fsync`s it; a file's modification time is set to now first.
+    func syncEntry(_ path: String, isDirectory: Bool) throws {
+        let parts = try components(path)
+        let fd: Int32
+        if isDirectory || parts.isEmpty {
+            fd = try openDirectory(parts, creating: false)
+        } else {
+            let directory = try openDirectory(parts.dropLast(), creating: false)
+            defer { close(directory) }
+            fd = openat(directory, parts[parts.count - 1], O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else { throw walkError(errno, directory: directory, name: parts[parts.count - 1], path: path) }
+            // Best effort: a file this process may not touch is still synced.
+            _ = futimens(fd, nil)
+        }
         defer { close(fd) }
-        try syncFile(fd, path: path)
+        try Self.syncFile(fd, path: path)
     }
 }
 

@@ -9,13 +9,18 @@ public struct FileEntry: Sendable, Hashable {
     public var modificationTime: Int64
     /// Whether the entry is a directory.
     public var isDirectory: Bool
+    /// Whether the entry is a symbolic link (described itself, not its target; never a directory).
+    /// Floe never follows links below a table root, so such an entry is neither read nor deleted by
+    /// `vacuum`.
+    public var isSymbolicLink: Bool
 
     /// Creates an entry.
-    public init(path: String, size: Int64, modificationTime: Int64, isDirectory: Bool = false) {
+    public init(path: String, size: Int64, modificationTime: Int64, isDirectory: Bool = false, isSymbolicLink: Bool = false) {
         self.path = path
         self.size = size
         self.modificationTime = modificationTime
         self.isDirectory = isDirectory
+        self.isSymbolicLink = isSymbolicLink
     }
 
     /// The last path component.
@@ -36,7 +41,9 @@ public enum PutOutcome: Sendable, Hashable {
 /// The only way Floe's log layer touches storage.
 ///
 /// Paths are relative to the table root and `/`-separated. Implementations must reject paths that
-/// resolve outside the table root with ``DeltaError/Code/pathEscapesTable``, and report every other
+/// resolve outside the table root with ``DeltaError/Code/pathEscapesTable`` — including paths that
+/// would reach outside it through a symbolic link (``LocalStorage`` follows none below the root) —
+/// and report every other
 /// failure as a ``DeltaError`` (``DeltaError/Code/fileNotFound`` for missing files,
 /// ``DeltaError/Code/io`` otherwise). All methods may be called concurrently from many threads.
 public protocol LogStorage: Sendable {

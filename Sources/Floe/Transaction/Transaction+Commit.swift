@@ -60,7 +60,10 @@ extension Transaction {
         var previousTimestamp: Int64?
         var backoff: Duration
         var retries = 0
-        var unsynced: [String]
+        /// The data files to make durable before publishing. Passed on every attempt: besides
+        /// syncing them, publication refreshes their modification times, so vacuum's protection of
+        /// commits in flight covers a commit that retries for long.
+        let unsynced: [String]
         let start: ContinuousClock.Instant
     }
 
@@ -89,7 +92,6 @@ extension Transaction {
         let contents = Action.commitFileContents(actions, partitionColumns: effectiveMetadata?.partitionColumns ?? [])
         let outcome = try storage.writeIfAbsent(LogFile.commitPath(progress.version), contents: contents,
                                                 afterMakingDurable: progress.unsynced)
-        progress.unsynced = []
         if outcome == .written {
             maintainLog(afterCommitting: progress.version)
             return .committed(CommitResult(version: progress.version, retries: progress.retries))

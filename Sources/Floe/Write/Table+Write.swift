@@ -24,7 +24,8 @@ extension Table {
     /// Writes `batches` as Parquet data files and commits them in one transaction.
     ///
     /// Data files are written completely and synced before the commit that references them; a
-    /// failed or refused write commits nothing (files already written are left for `vacuum`).
+    /// failed or refused write commits nothing and deletes the files it wrote (only a crash leaves
+    /// them, for `vacuum`; after ``DeltaError/Code/commitNotDurable`` they are referenced and kept).
     /// Schema enforcement: every batch must have the table's columns (matched by name; missing
     /// nullable columns are filled with nulls; types may widen to the table's, e.g. int → long);
     /// extra columns are refused unless ``WriteOptions/mergesSchema``; a null in a NOT NULL column is
@@ -81,12 +82,33 @@ extension Table {
         let writer = DataFileWriter(table: self, snapshot: snapshot, schema: schema, options: options, layout: layout)
         var added: [AddFile] = []
         var written: [String] = []
-        for batch in conformed where batch.count > 0 {
-            for file in try writer.write(batch) {
-                added.append(file.add)
-                written.append(file.storagePath)
+        // A write that fails before its commit is published removes the files it wrote (vacuum
+        // stays the backstop for crashes); a published commit's files are never touched.
+        do {
+            for batch in conformed where batch.count > 0 {
+                for file in try writer.write(batch) {
+                    added.append(file.add)
+                    written.append(file.storagePath)
+                }
             }
+            return try commit(&transaction, snapshot: snapshot, options: options, tableSchema: tableSchema,
+                              layout: layout, rows: conformed.reduce(0) { $0 + $1.count }, added: added, written: written)
+        } catch let error as DeltaError where error.code == .commitNotDurable {
+            throw error
+        } catch {
+            discardUncommitted(written)
+            throw error
         }
+    }
+
+    /// Deletes data files written for a commit that was not published (best effort).
+    func discardUncommitted(_ paths: [String]) {
+        for path in paths { try? storage.delete(path) }
+    }
+
+    /// Stages `added` (and an overwrite's removals) in `transaction` and commits it.
+    private func commit(_ transaction: inout Transaction, snapshot: Snapshot, options: WriteOptions, tableSchema: Schema,
+                        layout: PhysicalWriteLayout, rows: Int, added: [AddFile], written: [String]) throws -> WriteResult {
         transaction.add(contentsOf: added)
         transaction.unsyncedPaths += written
 
@@ -121,7 +143,6 @@ extension Table {
         transaction.operationParameters["mode"] = options.mode == .append ? "Append" : "Overwrite"
         transaction.operationParameters["partitionBy"] = JSONValue.array(snapshot.partitionColumns.map { .string($0) }).jsonText
         if let condition = options.replaceWhere { transaction.operationParameters["predicate"] = "\(condition)" }
-        let rows = conformed.reduce(0) { $0 + $1.count }
         let bytes = added.reduce(Int64(0)) { $0 + $1.size }
         transaction.operationMetrics["numFiles"] = String(added.count)
         transaction.operationMetrics["numOutputRows"] = String(rows)
@@ -237,16 +258,22 @@ struct DataFileWriter {
         }
         var adds: [WrittenFile] = []
         let dataBatch = partitionColumns.isEmpty ? batch : try batch.project(dataFields.map(\.name))
-        for key in order {
-            let rows = groups[key] ?? []
-            let part = partitionColumns.isEmpty ? dataBatch : dataBatch.take(rows)
-            var start = 0
-            repeat {
-                let n = min(options.maxRowsPerFile, part.count - start)
-                let slice = (start == 0 && n == part.count) ? part : part.slice(start, n)
-                adds.append(try writeFile(slice, partition: key, fields: dataFields, indexed: indexed))
-                start += n
-            } while start < part.count
+        do {
+            for key in order {
+                let rows = groups[key] ?? []
+                let part = partitionColumns.isEmpty ? dataBatch : dataBatch.take(rows)
+                var start = 0
+                repeat {
+                    let n = min(options.maxRowsPerFile, part.count - start)
+                    let slice = (start == 0 && n == part.count) ? part : part.slice(start, n)
+                    adds.append(try writeFile(slice, partition: key, fields: dataFields, indexed: indexed))
+                    start += n
+                } while start < part.count
+            }
+        } catch {
+            // The files of this batch written so far: the caller never learns of them.
+            table.discardUncommitted(adds.map(\.storagePath))
+            throw error
         }
         return adds
     }
@@ -267,13 +294,11 @@ struct DataFileWriter {
         guard let local = table.storage as? LocalStorage else {
             throw DeltaError(.unsupportedFeature, "writing data files needs local storage")
         }
-        let absolute = try local.absolutePath(relative)
-        let parent = (absolute as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        } catch {
-            throw DeltaError(.io, "cannot create directory '\(parent)': \(error.localizedDescription)", underlying: error)
-        }
+        // The partition directory is reached (and created) without following symbolic links, and
+        // the file is written relative to it, so a link planted in the table cannot redirect it.
+        let (directoryFD, directoryPath) = try local.openDirectoryForWriting(directory)
+        defer { close(directoryFD) }
+        let absolute = directoryPath + "/" + name
         try FailPoint.reach(.beforeDataFile, path: absolute)
         let fileFields = layout.fileFields(fields)
         let summary: ParquetWriteSummary
@@ -281,7 +306,9 @@ struct DataFileWriter {
             // Synced by the commit, together with the commit file (see `Transaction.unsyncedPaths`).
             var parquet = options.parquet
             parquet.isDurable = false
-            summary = try ParquetFileWriter.write([try layout.fileBatch(batch)], to: absolute, schema: Schema(fileFields), options: parquet)
+            let writer = try ParquetFileWriter(directory: directoryFD, name: name, path: absolute, schema: Schema(fileFields), options: parquet)
+            try writer.write(try layout.fileBatch(batch))
+            summary = try writer.close()
         } catch let e as ParquetError {
             throw DeltaError(e.code == .schemaMismatch ? .constraintViolation : .io, "writing data file '\(relative)': \(e.message)", underlying: e)
         }

@@ -45,6 +45,26 @@ public final class FileByteSource: ByteSource, @unchecked Sendable {
         self.size = Int(st.st_size)
     }
 
+    /// Takes ownership of `descriptor`, a file opened for reading (e.g. by a storage layer that
+    /// walked to it without following symbolic links); `path` names it in messages. The
+    /// descriptor is closed when the source goes away, also when this initializer throws.
+    /// Throws ``ParquetError/Code-swift.struct/io`` when it cannot be `fstat`ed or is a directory.
+    public init(descriptor: Int32, path: String) throws {
+        var st = stat()
+        guard fstat(descriptor, &st) == 0 else {
+            let message = String(cString: strerror(errno))
+            close(descriptor)
+            throw ParquetError(.io, "cannot stat '\(path)': \(message)")
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            close(descriptor)
+            throw ParquetError(.io, "'\(path)' is a directory, not a Parquet file")
+        }
+        self.fd = descriptor
+        self.path = path
+        self.size = Int(st.st_size)
+    }
+
     deinit { close(fd) }
 
     public func read(offset: Int, count: Int) throws -> Buffer {

@@ -34,6 +34,10 @@ public final class ParquetFileWriter {
     private let parquetSchema: ParquetSchema
     private let root: SchemaNode
     private let temporaryPath: String
+    private let name: String
+    private let temporaryName: String
+    /// The destination directory (`-1` for in-memory writers or once closed).
+    private var directoryFD: Int32 = -1
     private var fd: Int32
     private var position = 0
     private var rowGroups: [RowGroup] = []
@@ -46,20 +50,44 @@ public final class ParquetFileWriter {
     private let memory: BufferBuilder?
 
     /// Starts a file at `path` (created or replaced when ``close()`` succeeds).
-    public init(path: String, schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions()) throws {
+    public convenience init(path: String, schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions()) throws {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let dfd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dfd >= 0 else {
+            throw ParquetError(.io, "cannot open directory '\(directory)': \(String(cString: strerror(errno)))")
+        }
+        defer { Glibc.close(dfd) }
+        try self.init(directory: dfd, name: name, path: path, schema: schema, options: options)
+    }
+
+    /// Starts a file named `name` in the open directory `directory` (created or replaced when
+    /// ``close()`` succeeds); `path` names it in messages and the summary. The temporary file is
+    /// created, renamed and removed relative to the directory descriptor (with `O_NOFOLLOW`), so a
+    /// caller that opened the directory without following symbolic links writes exactly there.
+    /// The writer keeps its own duplicate of the descriptor; the caller may close `directory`.
+    public init(directory: Int32, name: String, path: String, schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions()) throws {
         self.schema = schema
         self.path = path
         self.options = options
         self.root = try SchemaNode.writeSchema(for: schema)
         self.parquetSchema = try ParquetSchema(root: root)
+        self.name = name
+        self.temporaryName = ".\(name).floe-tmp-\(UInt64.random(in: 0 ... .max))"
         let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        self.temporaryPath = (directory.isEmpty ? "" : directory + "/") + ".\(name).floe-tmp-\(UInt64.random(in: 0 ... .max))"
+        self.temporaryPath = (slash.map { String(path[...$0]) } ?? "") + temporaryName
         self.memory = nil
-        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        directoryFD = dup(directory)
+        guard directoryFD >= 0 else {
+            throw ParquetError(.io, "cannot use the directory of '\(path)': \(String(cString: strerror(errno)))")
+        }
+        fd = openat(directoryFD, temporaryName, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw ParquetError(.io, "cannot create '\(temporaryPath)': \(String(cString: strerror(errno)))")
+            let message = String(cString: strerror(errno))
+            Glibc.close(directoryFD)
+            directoryFD = -1
+            throw ParquetError(.io, "cannot create '\(temporaryPath)': \(message)")
         }
         try writeBytes(Array("PAR1".utf8))
         startRowGroup()
@@ -73,6 +101,8 @@ public final class ParquetFileWriter {
         self.root = try SchemaNode.writeSchema(for: schema)
         self.parquetSchema = try ParquetSchema(root: root)
         self.temporaryPath = ""
+        self.name = ""
+        self.temporaryName = ""
         self.memory = BufferBuilder(capacity: 1 << 16)
         self.fd = -1
         try writeBytes(Array("PAR1".utf8))
@@ -213,10 +243,21 @@ public final class ParquetFileWriter {
             }
             Glibc.close(fd)
             fd = -1
-            guard rename(temporaryPath, path) == 0 else {
+            guard renameat(directoryFD, temporaryName, directoryFD, name) == 0 else {
                 throw ParquetError(.io, "cannot move the finished file to '\(path)': \(String(cString: strerror(errno)))")
             }
-            if options.isDurable { try ParquetFileWriter.syncDirectory(of: path) }
+            if options.isDurable {
+                while fsync(directoryFD) != 0 {
+                    if errno == EINTR { continue }
+                    let message = String(cString: strerror(errno))
+                    Glibc.close(directoryFD)
+                    directoryFD = -1
+                    isClosed = true
+                    throw ParquetError(.io, "fsync of the directory of '\(path)' failed: \(message)")
+                }
+            }
+            Glibc.close(directoryFD)
+            directoryFD = -1
             isClosed = true
             return ParquetWriteSummary(path: path, numRows: totalRows, fileSize: position, statistics: mergedStatistics)
         } catch {
@@ -264,23 +305,12 @@ public final class ParquetFileWriter {
     /// Discards the file: the temporary file is removed and the destination is left untouched.
     public func abort() {
         if fd >= 0 { Glibc.close(fd); fd = -1 }
-        if memory == nil { unlink(temporaryPath) }
+        if directoryFD >= 0 {
+            unlinkat(directoryFD, temporaryName, 0)
+            Glibc.close(directoryFD)
+            directoryFD = -1
+        }
         isClosed = true
-    }
-
-    /// Fsyncs the directory holding `path`, so a renamed file's entry is durable.
-    static func syncDirectory(of path: String) throws {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        let dfd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard dfd >= 0 else {
-            throw ParquetError(.io, "cannot open directory '\(directory)' to fsync it: \(String(cString: strerror(errno)))")
-        }
-        defer { Glibc.close(dfd) }
-        while fsync(dfd) != 0 {
-            if errno == EINTR { continue }
-            throw ParquetError(.io, "fsync of directory '\(directory)' failed: \(String(cString: strerror(errno)))")
-        }
     }
 
     /// Writes `batches` (all of one schema) to `path` as one file.

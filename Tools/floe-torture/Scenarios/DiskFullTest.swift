@@ -103,6 +103,7 @@ struct DiskFullTest: Scenario {
         let before = try table.snapshot()
         let referenced = Set(before.activeFiles.map(\.path))
         let orphans = TableFiles.dataFiles(path).subtracting(referenced).count
+        TableFiles.age(path)
         let result = try table.vacuum(retentionHours: 0, enforceRetentionDuration: false)
         run.check(result.files.count >= orphans, "vacuum removed \(result.files.count) files but \(orphans) were orphaned")
         run.check(TableFiles.dataFiles(path) == referenced, "after vacuum the data files are not the referenced ones")

@@ -77,7 +77,7 @@ struct ReadOnlyTest: Scenario {
             chmod(table, asRoot ? 0o777 : 0o755)
             try attempts.attempt(rows: 10, expectedError: "Permission denied", mustFail: true, prefix: prefix,
                                  what: "an append by \(who) whose _delta_log is read-only")
-            run.check(attempts.failedAtCommit >= 1, "the append with a read-only _delta_log did not write its data file first")
+            run.check(attempts.failedAtCommit >= 1, "the append with a read-only _delta_log did not fail at its commit")
             chmod(table, 0o755)
             chmod(log, 0o755)
             try attempts.attempt(rows: 10, expectedError: nil, what: "an append with write permission again")

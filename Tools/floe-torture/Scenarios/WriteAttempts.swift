@@ -12,7 +12,8 @@ struct WriteAttempts {
     private(set) var expectedRows: [BatchKey: Int] = [:]
     private(set) var tried = 0
     private(set) var committed = 0
-    /// Failures before any data file was written, and after (at the commit).
+    /// Failures writing a data file, and after the data files were written (at the commit, whose
+    /// error names `_delta_log`).
     private(set) var failedAtDataFile = 0
     private(set) var failedAtCommit = 0
     private var nextBatch = 0
@@ -72,7 +73,13 @@ struct WriteAttempts {
         run.check(after.version == before.version, "\(what): the failed write moved the table from version \(before.version) to \(after.version)")
         run.check(after.contents.rows == before.contents.rows && after.contents.batches[key] == nil,
                   "\(what): the failed write changed the rows (\(before.contents.rows) → \(after.contents.rows))")
-        if TableFiles.dataFiles(table).subtracting(filesBefore).isEmpty { failedAtDataFile += 1 } else { failedAtCommit += 1 }
+        // A write that fails with an error removes the data files it wrote (only a crash leaves them).
+        let left = TableFiles.dataFiles(table).subtracting(filesBefore)
+        if termination == .exited(1) {
+            run.check(left.isEmpty, "\(what): the failed write left \(left.count) data files behind, e.g. \(left.first ?? "")")
+        }
+        // Where it failed: publishing the commit names _delta_log; a data file does not.
+        if process.standardError.contains("_delta_log") { failedAtCommit += 1 } else { failedAtDataFile += 1 }
         return .failed
     }
 

@@ -119,6 +119,22 @@ enum TableFiles {
         return nil
     }
 
+    /// Moves the modification time of every file and directory of the table `seconds` into the
+    /// past, as if the table had been left alone that long: vacuum never deletes files modified in
+    /// the minute before it starts (commits in flight), so a check that vacuum removes exactly the
+    /// orphans a moment after a crash ages the table first.
+    static func age(_ root: String, bySeconds seconds: TimeInterval = 120) {
+        let manager = FileManager.default
+        var paths = [root]
+        if let enumerator = manager.enumerator(atPath: root) {
+            while let path = enumerator.nextObject() as? String { paths.append(root + "/" + path) }
+        }
+        for path in paths {
+            guard let date = (try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { continue }
+            try? manager.setAttributes([.modificationDate: date.addingTimeInterval(-seconds)], ofItemAtPath: path)
+        }
+    }
+
     /// The data files (`*.parquet`, not hidden) directly in the table root.
     static func dataFiles(_ root: String) -> Set<String> {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
