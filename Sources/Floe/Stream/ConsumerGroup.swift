@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A named consumer of a table's stream whose committed offset is kept durably in the table,
 /// under `_floe/groups/<name>/`, so that a restarted consumer (in any process, on any machine
@@ -24,8 +25,8 @@ public struct ConsumerGroup: Sendable {
     public let name: String
     /// The table whose stream the group consumes (and where its offsets live).
     public let table: Table
-    /// The number of the last offset file this value wrote or read.
-    var lastNumber: Int64?
+    /// The number of the last offset file this value (or a copy) wrote or read.
+    let lastNumber = LastOffsetFile()
 
     /// How many offset files a commit keeps.
     static let retainedFiles: Int64 = 10
@@ -63,9 +64,9 @@ public struct ConsumerGroup: Sendable {
     ///
     /// - Throws: ``DeltaError/Code/corruptLog`` for an offset file that is not a valid offset
     ///   (naming it); storage errors.
-    public mutating func committedOffset() throws -> StreamOffset? {
+    public func committedOffset() throws -> StreamOffset? {
         guard let (number, path) = try newestFile() else { return nil }
-        lastNumber = number
+        lastNumber.set(number)
         let bytes = try table.storage.read(path)
         do {
             return try StreamOffset(json: String(decoding: bytes, as: UTF8.self))
@@ -78,15 +79,15 @@ public struct ConsumerGroup: Sendable {
     ///
     /// - Throws: ``DeltaError/Code/conflict`` when another consumer committed the group since this
     ///   value last read or wrote it; storage errors.
-    public mutating func commit(_ offset: StreamOffset) throws {
-        let previous = try lastNumber ?? newestFile()?.number ?? 0
+    public func commit(_ offset: StreamOffset) throws {
+        let previous = try lastNumber.value ?? newestFile()?.number ?? 0
         let number = previous + 1
         let path = "\(directory)/\(LogFile.versionPrefix(number)).json"
         let contents = Array(try offset.json().utf8) + [0x0A]
         guard try table.storage.writeIfAbsent(path, contents: contents) == .written else {
             throw DeltaError(.conflict, "consumer group '\(name)' of \(table.root): offset file \(number) was committed by another consumer at the same time; a group is consumed by one consumer at a time")
         }
-        lastNumber = number
+        lastNumber.set(number)
         // Old offset files are only history; failing to delete one is harmless.
         let oldest = number - Self.retainedFiles
         if oldest >= 1, number % Self.retainedFiles == 0 {
@@ -117,4 +118,12 @@ public struct ConsumerGroup: Sendable {
     public static func names(in table: Table) throws -> [String] {
         try table.storage.list(directory: "_floe/groups").filter(\.isDirectory).map(\.name)
     }
+}
+
+/// The number of the offset file a ``ConsumerGroup`` value last wrote or read, shared by its
+/// copies: a commit writes the next number, so a commit by another consumer in between conflicts.
+final class LastOffsetFile: Sendable {
+    private let number = Mutex<Int64?>(nil)
+    var value: Int64? { number.withLock { $0 } }
+    func set(_ value: Int64) { number.withLock { $0 = value } }
 }

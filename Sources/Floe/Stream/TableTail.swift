@@ -306,7 +306,13 @@ public struct TableTail {
                 continue
             }
             if let endVersion, v > endVersion { break }
-            guard let commit = try loadCommit(v) else { break }
+            let loaded: TailCommit?
+            do { loaded = try loadCommit(v) } catch {
+                // Deliver what is planned first; planning meets the error again at this version.
+                if pending.isEmpty && planned == delivered { throw error }
+                break
+            }
+            guard let commit = loaded else { break }
             commits += 1
             var i = Int(planned.index)
             guard i <= commit.sources.count else {
