@@ -46,9 +46,9 @@ public struct ConsumerGroup: Sendable {
         let problem: String? =
             if name.isEmpty { "is empty" }
             else if name.utf8.count > 200 { "is longer than 200 bytes" }
+            else if name.contains("/") || name.contains("\\") { "contains a path separator" }
             else if name == "." || name == ".." { "is '\(name)'" }
             else if name.hasPrefix(".") { "starts with '.'" }
-            else if name.contains("/") || name.contains("\\") { "contains a path separator" }
             else if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.value == 0x7F }) { "contains control characters" }
             else { nil }
         if let problem {

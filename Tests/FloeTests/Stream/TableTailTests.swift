@@ -267,6 +267,27 @@ import FloeColumnar
         #expect(Self.rows(try Self.collect(table, from: .version(3))).map(\.id) == [3, 4])
     }
 
+    @Test func aFollowingTailWhoseNextCommitsWereCleanedUpStopsWithAnError() throws {
+        let (table, dir) = try Self.makeTable("tail-cleanup-follow")
+        defer { Fixtures.remove(dir) }
+        try table.append([try Self.batch([1])])  // v1
+        var tail = try TableTail(table: table, from: .latest, follow: true)
+        #expect(try tail.next() == nil)  // caught up at version 2
+        for id in 2...4 { try table.append([try Self.batch([Int64(id)])]) }  // v2...v4
+        _ = try table.checkpoint()  // at v4
+        for v in 2...3 { try FileManager.default.removeItem(atPath: dir + "/_delta_log/" + LogFile.commitName(Int64(v))) }
+        // `_last_checkpoint` is consulted at most once a second while the next commit is missing;
+        // until then the tail waits at version 2 (it never skips ahead).
+        _ = try? tail.next()
+        #expect(tail.offset.version == 2)
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect { try tail.next() } throws: { error in
+            guard let e = error as? DeltaError else { return false }
+            return e.code == .versionNotFound && e.message.contains("version 2")
+        }
+        #expect(tail.offset.version == 2)  // nothing was skipped
+    }
+
     @Test func offsetsRoundTripThroughJSON() throws {
         let offset = try StreamOffset(tableID: "5fba94ed-9794-4965-ba6e-6ee3c0d22af9", version: 42, index: 7, isInitialSnapshot: true, countsChanges: true)
         let json = try offset.json()
