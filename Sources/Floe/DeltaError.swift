@@ -56,6 +56,10 @@ public struct DeltaError: Error, Sendable, CustomStringConvertible {
         public static let commitNotDurable = Code("commitNotDurable")
         /// A commit did not finish within its time budget.
         public static let timeout = Code("timeout")
+        /// A tail (a table read as a stream) met a commit that removes data (`remove` with
+        /// `dataChange=true`: an overwrite, DELETE, UPDATE or MERGE) while its policy is to stop
+        /// there (``TailOptions/RemovalPolicy/fail``); the message names the version.
+        public static let dataRemovedInStream = Code("dataRemovedInStream")
         /// A bug in Floe: an internal invariant did not hold.
         public static let internalError = Code("internalError")
     }

@@ -145,6 +145,11 @@ func main() throws {
         try parquetBenchmark(Array(args.dropFirst()))
     case "table":
         try TableBenchmark.run(Array(args.dropFirst()))
+    case "tail":
+        try TailBenchmark.run(Array(args.dropFirst()))
+    case "tail-append":
+        guard args.count >= 5, let w = Int(args[2]), let n = Int(args[3]), let ms = Int(args[4]) else { throw BenchError("usage: tail-append PATH WRITER COMMITS INTERVAL_MS") }
+        try TailBenchmark.appendChild(path: args[1], writer: w, commits: n, intervalMillis: ms)
     case "table-append":
         guard args.count >= 4, let w = Int(args[2]), let n = Int(args[3]) else { throw BenchError("usage: table-append PATH WRITER COMMITS") }
         try TableBenchmark.appendChild(path: args[1], writer: w, commits: n)
@@ -168,7 +173,7 @@ func main() throws {
         guard rows == reader.metadata.numRows else { throw BenchError("read \(rows) rows, expected \(reader.metadata.numRows)") }
         emit(Figure(seconds: seconds, bytes: reader.source.size, peakRSS: peakRSSBytes()))
     default:
-        print("usage: floe-bench parquet [--rows N] [--python PATH] | floe-bench table [--commits N] [--sizes 1000,10000,100000] [--checkpoint-interval N (0: one checkpoint at the latest version)] [--open-only] [--ict (synthetic tables with In-Commit Timestamps)] [--python PATH]")
+        print("usage: floe-bench parquet [--rows N] [--python PATH] | floe-bench table [--commits N] [--sizes 1000,10000,100000] [--checkpoint-interval N (0: one checkpoint at the latest version)] [--open-only] [--ict (synthetic tables with In-Commit Timestamps)] [--python PATH] | floe-bench tail [--writers 4] [--commits 200 (per writer)] [--interval-ms 5]")
         exit(2)
     }
 }

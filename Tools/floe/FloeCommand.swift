@@ -23,7 +23,7 @@ struct FloeCommand: ParsableCommand {
           floe history events
         """,
         subcommands: [CreateCommand.self, AppendCommand.self, OverwriteCommand.self, ScanCommand.self,
-                      DescribeCommand.self, HistoryCommand.self, FilesCommand.self, ChangesCommand.self,
+                      DescribeCommand.self, HistoryCommand.self, FilesCommand.self, ChangesCommand.self, TailCommand.self,
                       SQLCommand.self, AlterCommand.self, OptimizeCommand.self, VacuumCommand.self, CheckpointCommand.self, ConstraintCommand.self,
                       DemoCommand.self, ParquetCommand.self])
 

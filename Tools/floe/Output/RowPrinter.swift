@@ -104,6 +104,13 @@ final class RowPrinter {
         tableRows.removeAll()
     }
 
+    /// Writes out everything buffered so far (the table format prints its buffered rows, its
+    /// column widths then fixed by them), for streams that print as they go.
+    func flush() {
+        if format == .table && !tableRows.isEmpty { flushTable() }
+        out.flush()
+    }
+
     func finish(rowCount: Int) {
         if format == .table {
             flushTable()
