@@ -481,7 +481,7 @@ public struct TableTail {
         }
         do {
             // The last commit strictly before `date`; the next one is the first at or after it.
-            return try table.version(atOrBefore: Int64(millis) - 1) + 1
+            return try table.version(atOrBeforeMillis: Int64(millis) - 1) + 1
         } catch let e as DeltaError where e.code == .timestampBeforeFirstCommit {
             // Every commit still in the log is at or after `date`: start at the first, unless
             // older commits were cleaned up (they may lie after `date`).
