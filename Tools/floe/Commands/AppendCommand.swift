@@ -205,7 +205,7 @@ struct TableWriteRunner {
         write.replaceWhere = condition
         let result = try table.write(batches, options: write)
         progress.clear()
-        print(result.isSkipped ? "{\"version\":\(result.version),\"skipped\":true}" : "{\"version\":\(result.version)}")
+        try StandardOutput.shared.line(result.isSkipped ? "{\"version\":\(result.version),\"skipped\":true}" : "{\"version\":\(result.version)}")
     }
 }
 

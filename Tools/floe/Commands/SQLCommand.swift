@@ -64,7 +64,7 @@ struct SQLCommand: ParsableCommand {
             for source in sources {
                 let s = source.statistics
                 let line = "table \(source.name) (version \(source.snapshot.version)): \(s.scans) scan\(s.scans == 1 ? "" : "s"), \(s.filesRead) files read, \(s.filesSkipped) skipped, \(s.rowsReturned) rows\n"
-                FileHandle.standardError.write(Data(line.utf8))
+                StandardError.write(line)
             }
         }
     }
@@ -79,16 +79,16 @@ struct SQLCommand: ParsableCommand {
         while try statement.step() {
             chunk.append(statement.row)
             if chunk.count == 1024 {
-                printer.write(try batch(chunk, names: names))
+                try printer.write(try batch(chunk, names: names))
                 total += chunk.count
                 chunk.removeAll(keepingCapacity: true)
             }
         }
         if !chunk.isEmpty {
-            printer.write(try batch(chunk, names: names))
+            try printer.write(try batch(chunk, names: names))
             total += chunk.count
         }
-        printer.finish(rowCount: total)
+        try printer.finish(rowCount: total)
     }
 
     /// SQL rows as a batch. A column's type is taken from the values in the chunk: INTEGER only →

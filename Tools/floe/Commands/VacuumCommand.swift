@@ -45,7 +45,7 @@ struct VacuumCommand: ParsableCommand {
         let result = try Table(path: table).vacuum(retentionHours: retainHours, dryRun: dryRun, enforceRetentionDuration: !force) { progress in
             guard showsProgress else { return }
             let line = "\rdeleting \(progress.deleted)/\(progress.total)" + (progress.deleted == progress.total ? "\n" : "")
-            FileHandle.standardError.write(Data(line.utf8))
+            StandardError.write(line)
         }
         var out = ""
         for file in result.files { out += file.path + "\n" }
@@ -59,6 +59,6 @@ struct VacuumCommand: ParsableCommand {
             if let start = result.startVersion, let end = result.endVersion { out += " (versions \(start) and \(end))" }
             out += "\n"
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        try StandardOutput.shared.write(out)
     }
 }

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// Hostile use of the `floe` command line: a standard output that cannot be written, values that
+/// overflow, SQL that reaches for the file system, damaging schema changes, bad properties and
+/// control bytes in error messages. Each case expects the CLI contract: one `error: ...` line and
+/// exit status 1 (or a usage error, 2), never a crash, nothing written outside the table.
+@Suite("floe under hostile input")
+struct HostileInputTests {
+    /// A table with two appends, so every read command has something to print.
+    static func populatedTable(_ label: String) throws -> String {
+        let root = CLI.scratch(label)
+        expectSuccess(try CLI.run(["create", root, "--schema", "id long not null, kind string",
+                                   "--property", "delta.enableChangeDataFeed=true"]))
+        expectSuccess(try CLI.run(["append", root], stdin: "{\"id\":1,\"kind\":\"a\"}\n{\"id\":2,\"kind\":\"b\"}\n"))
+        expectSuccess(try CLI.run(["append", root], stdin: "{\"id\":3,\"kind\":\"c\"}\n"))
+        return root
+    }
+
+    static func dataFile(in root: String) throws -> String {
+        let names = try FileManager.default.contentsOfDirectory(atPath: root)
+        guard let name = names.sorted().first(where: { $0.hasSuffix(".parquet") }) else { throw HarnessError("no data file in \(root)") }
+        return root + "/" + name
+    }
+
+    // MARK: Standard output that cannot be written
+
+    /// Every subcommand, with standard output on `/dev/full`, fails with one error line naming
+    /// standard output, instead of crashing (`scan`, `sql`, `vacuum`) or exiting 0 with the output
+    /// lost (the others).
+    @Test("every subcommand reports a failing standard output (/dev/full) as one error line, exit 1")
+    func fullStandardOutput() throws {
+        let root = try Self.populatedTable("devfull")
+        defer { CLI.cleanup(root) }
+        let created = CLI.scratch("devfull-create")
+        defer { CLI.cleanup(created) }
+        let file = try Self.dataFile(in: root)
+        let rows = "{\"id\":9,\"kind\":\"z\"}\n"
+        let cases: [([String], String?)] = [
+            (["create", created, "--schema", "id long"], nil),
+            (["append", root], rows),
+            (["append", root, "--stream"], rows),
+            (["overwrite", root], rows + rows),
+            (["scan", root], nil),
+            (["scan", root, "--format", "ndjson"], nil),
+            (["scan", root, "--format", "csv"], nil),
+            (["describe", root], nil),
+            (["describe", root, "--format", "json"], nil),
+            (["history", root], nil),
+            (["history", root, "--format", "json"], nil),
+            (["files", root], nil),
+            (["files", root, "--format", "json"], nil),
+            (["changes", root, "--from", "0"], nil),
+            (["sql", "SELECT * FROM t", "--table", "t=" + root], nil),
+            (["sql", "SELECT * FROM t", "--table", "t=" + root, "--format", "ndjson"], nil),
+            (["alter", root, "set-property", "floe.test=1"], nil),
+            (["constraint", root, "add", "pos", "id > 0"], nil),
+            (["constraint", root, "list"], nil),
+            (["constraint", root, "drop", "pos"], nil),
+            (["optimize", root], nil),
+            (["optimize", root, "--format", "json"], nil),
+            (["checkpoint", root], nil),
+            (["vacuum", root, "--dry-run"], nil),
+            (["vacuum", root], nil),
+            (["parquet", "schema", file], nil),
+            (["parquet", "meta", file], nil),
+            (["parquet", "cat", file], nil),
+            (["--help"], nil),
+            (["scan", "--help"], nil),
+        ]
+        for (arguments, stdin) in cases {
+            let r = try CLI.run(arguments, stdin: stdin, stdoutPath: "/dev/full")
+            #expect(r.status == 1, "floe \(arguments.joined(separator: " ")): \(r)")
+            #expect(r.stderrLines == ["error: cannot write standard output: No space left on device"],
+                    "floe \(arguments.joined(separator: " ")): \(r.stderr)")
+        }
+        // The table is intact and readable afterwards.
+        let scan = try CLI.run(["scan", root, "--format", "ndjson"])
+        expectSuccess(scan)
+        #expect(scan.stdoutLines.count >= 2)
+    }
+
+    @Test("demo reports a failing standard output as one error line")
+    func fullStandardOutputDemo() throws {
+        let dir = CLI.scratch("devfull-demo")
+        defer { CLI.cleanup(dir) }
+        let r = try CLI.run(["demo", dir, "--writers", "1", "--seconds", "0.2"], stdoutPath: "/dev/full")
+        #expect(r.status == 1, "\(r)")
+        #expect(r.stderrLines.last == "error: cannot write standard output: No space left on device", "\(r.stderr)")
+    }
+}
