@@ -34,7 +34,9 @@ public final class FloeTableSource {
         fields = try snapshot.arrowSchema().fields
         var rows: Int64 = 0
         for file in snapshot.activeFiles {
-            rows += file.stats.flatMap(Self.numRecords) ?? 10_000
+            // Saturating: another writer's statistics may claim any count.
+            let (sum, overflow) = rows.addingReportingOverflow(file.stats.flatMap(Self.numRecords) ?? 10_000)
+            rows = overflow ? .max : sum
         }
         estimatedRowCount = max(1, rows)
     }

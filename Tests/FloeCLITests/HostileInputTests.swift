@@ -89,3 +89,71 @@ struct HostileInputTests {
         #expect(r.stderrLines.last == "error: cannot write standard output: No space left on device", "\(r.stderr)")
     }
 }
+
+extension HostileInputTests {
+    // MARK: Retentions beyond Int64 milliseconds
+
+    @Test("vacuum with a retention beyond Int64 milliseconds keeps everything instead of trapping",
+          arguments: ["3e12", "1e300", "9223372036854775807"])
+    func hugeRetainHours(_ hours: String) throws {
+        let root = try Self.populatedTable("huge-retain")
+        defer { CLI.cleanup(root) }
+        for extra in [["--dry-run"], []] {
+            let r = try CLI.run(["vacuum", root, "--retain-hours", hours] + extra)
+            expectSuccess(r)
+            #expect(r.stdout.contains("0 files"), "\(r.stdout)")
+        }
+        #expect(try CLI.run(["scan", root, "--format", "ndjson"]).stdoutLines.count == 3)
+    }
+
+    @Test("a retention property beyond Int64 milliseconds (set by any writer) saturates: vacuum and checkpoint work")
+    func hugeRetentionProperty() throws {
+        let root = try Self.populatedTable("huge-property")
+        defer { CLI.cleanup(root) }
+        expectSuccess(try CLI.run(["alter", root, "set-property",
+                                   "delta.deletedFileRetentionDuration=interval 99999999999999 weeks",
+                                   "delta.logRetentionDuration=interval 99999999999999 weeks"]))
+        let dry = try CLI.run(["vacuum", root, "--dry-run"])
+        expectSuccess(dry)
+        #expect(dry.stdout.contains("would delete 0 files"), "\(dry.stdout)")
+        expectSuccess(try CLI.run(["vacuum", root]))
+        // Shorter than the (saturated) property: refused without --force, allowed with it.
+        expectError(try CLI.run(["vacuum", root, "--retain-hours", "1000000"]), "shorter than the table's delta.deletedFileRetentionDuration")
+        expectSuccess(try CLI.run(["vacuum", root, "--retain-hours", "1000000", "--force"]))
+        expectSuccess(try CLI.run(["checkpoint", root]))
+        #expect(try CLI.run(["scan", root, "--format", "ndjson"]).stdoutLines.count == 3)
+    }
+}
+
+extension HostileInputTests {
+    // MARK: Sizes and counts another writer made huge
+
+    @Test("sizes and row counts near Int64.max in the log never trap: describe, files, sql, optimize")
+    func hugeSizesAndCounts() throws {
+        let stats = #"{\"numRecords\":9223372036854775807}"#
+        func add(_ name: String, size: String = "9223372036854775807") -> String {
+            #"{"add":{"path":""# + name + #"","partitionValues":{},"size":"# + size + #","modificationTime":1,"dataChange":true,"stats":""# + stats + #""}}"#
+        }
+        let root = try HostileTests.table("huge-sizes", [HostileTests.protocolLine, HostileTests.metadataLine, add("a.parquet"), add("b.parquet")])
+        defer { CLI.cleanup(root) }
+        let described = try CLI.run(["describe", root, "--format", "json"])
+        expectSuccess(described)
+        #expect(described.stdout.contains("\"sizeInBytes\":9223372036854775807"), "\(described.stdout)")
+        expectSuccess(try CLI.run(["describe", root]))
+        expectSuccess(try CLI.run(["files", root]))
+        // The planner's estimate saturates; reading the (absent) files is a clean error.
+        let sql = try CLI.run(["sql", "SELECT count(*) FROM t WHERE a = 1", "--table", "t=" + root])
+        #expect(sql.status == 1, "\(sql)")
+        #expect(sql.stderrLines.count == 1 && sql.stderr.hasPrefix("error: "), "\(sql.stderr)")
+        // Negative sizes (also invalid) are packed by optimize with saturating sums; reading the
+        // absent files then fails cleanly.
+        let negative = try HostileTests.table("negative-sizes", [HostileTests.protocolLine, HostileTests.metadataLine,
+                                                                 add("a.parquet", size: "-9223372036854775808"),
+                                                                 add("b.parquet", size: "-9223372036854775808")])
+        defer { CLI.cleanup(negative) }
+        let optimized = try CLI.run(["optimize", negative])
+        #expect(optimized.status == 1, "\(optimized)")
+        #expect(optimized.stderrLines.count == 1 && optimized.stderr.hasPrefix("error: "), "\(optimized.stderr)")
+        expectSuccess(try CLI.run(["describe", negative]))
+    }
+}

@@ -32,7 +32,7 @@ struct DescribeCommand: ParsableCommand {
         let t = Table(path: table)
         let snapshot = try snapshotOptions.snapshot(of: t)
         let files = snapshot.activeFiles
-        let size = files.reduce(Int64(0)) { $0 + $1.size }
+        let size = files.reduce(Int64(0)) { saturatingSum($0, $1.size) }
         let records = try recordCount(t, snapshot)
         let p = snapshot.protocol
         switch format {
@@ -91,7 +91,7 @@ struct DescribeCommand: ParsableCommand {
         var total: Int64 = 0
         for file in try table.scan(snapshot).files() {
             guard let n = file.statistics?.numRecords else { return nil }
-            total += n
+            total = saturatingSum(total, n)
         }
         return total
     }
@@ -228,7 +228,7 @@ struct FilesCommand: ParsableCommand {
                 rows.append(row)
             }
             try StandardOutput.shared.line(Format.columns(rows, rightAligned: [1, 2]))
-            let total = files.reduce(Int64(0)) { $0 + $1.add.size }
+            let total = files.reduce(Int64(0)) { saturatingSum($0, $1.add.size) }
             try StandardOutput.shared.line("(\(files.count) file\(files.count == 1 ? "" : "s"), \(Format.bytes(total)))")
         }
     }

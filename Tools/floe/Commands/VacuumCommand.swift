@@ -51,7 +51,9 @@ struct VacuumCommand: ParsableCommand {
         for file in result.files { out += file.path + "\n" }
         for directory in result.directories { out += directory + "/\n" }
         let count = "\(result.files.count) file\(result.files.count == 1 ? "" : "s") (\(result.bytes) bytes)"
-        let hours = result.retentionHours == result.retentionHours.rounded() ? String(Int64(result.retentionHours)) : String(result.retentionHours)
+        // Whole hours print without a fraction; very large ones (beyond Int64) as Double text.
+        let hours = result.retentionHours == result.retentionHours.rounded() && abs(result.retentionHours) < 1e15
+            ? String(Int64(result.retentionHours)) : String(result.retentionHours)
         if result.isDryRun {
             out += "dry run: would delete \(count), retention \(hours) hours\n"
         } else {

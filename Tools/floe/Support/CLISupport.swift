@@ -172,6 +172,13 @@ func loadSchemaArgument(_ argument: String) throws -> StructType {
     return try StructType(ddl: trimmed)
 }
 
+/// `a + b` clamped to Int64's range: totals of sizes and row counts read from a log, which
+/// another writer may have made arbitrarily large, never trap.
+func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? (b > 0 ? .max : .min) : sum
+}
+
 /// Splits `a,b , c` into trimmed, non-empty names.
 func splitList(_ text: String) -> [String] {
     text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
