@@ -157,3 +157,44 @@ extension HostileInputTests {
         expectSuccess(try CLI.run(["describe", negative]))
     }
 }
+
+extension HostileInputTests {
+    // MARK: The SQL sandbox
+
+    @Test("floe sql creates no file anywhere: ATTACH, VACUUM INTO, pragmas and extensions are refused")
+    func sqlSandbox() throws {
+        let root = try Self.populatedTable("sandbox")
+        defer { CLI.cleanup(root) }
+        let outside = CLI.scratch("sandbox-outside")
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        defer { CLI.cleanup(outside) }
+        let refused: [(String, String)] = [
+            ("ATTACH '\(outside)/x.db' AS x; CREATE TABLE x.t(a)", "ATTACH"),
+            ("VACUUM INTO '\(outside)/v.db'", "VACUUM"),
+            ("PRAGMA temp_store = FILE", "PRAGMA temp_store"),
+            ("PRAGMA temp_store_directory = '\(outside)'", "PRAGMA temp_store_directory"),
+            ("SELECT load_extension('\(outside)/x.so')", "load_extension"),
+        ]
+        for (sql, fragment) in refused {
+            expectError(try CLI.run(["sql", sql, "--table", "t=" + root]), fragment, "sandbox")
+        }
+        expectError(try CLI.run(["sql", "SELECT writefile('\(outside)/w', 'x')", "--table", "t=" + root]), "no such function: writefile")
+        expectError(try CLI.run(["sql", "SELECT readfile('/etc/passwd')", "--table", "t=" + root]), "no such function: readfile")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root).allSatisfy { $0 == "_delta_log" || $0.hasSuffix(".parquet") })
+        // Temporary tables and read-only schema pragmas still work (in memory).
+        let temp = try CLI.run(["sql", "CREATE TEMP TABLE z AS SELECT * FROM t; SELECT count(*) AS n FROM z; PRAGMA table_info(t)",
+                                "--table", "t=" + root, "--format", "ndjson"])
+        expectSuccess(temp)
+        #expect(temp.stdoutLines.first == #"{"n":3}"#, "\(temp.stdout)")
+    }
+
+    @Test("with several --tables, a damaged table's error names its --table")
+    func sqlNamesTheFailingTable() throws {
+        let good = try Self.populatedTable("sql-good")
+        defer { CLI.cleanup(good) }
+        let bad = try HostileTests.table("sql-bad", [HostileTests.protocolLine, "\u{1}garbage"])
+        defer { CLI.cleanup(bad) }
+        expectError(try CLI.run(["sql", "SELECT 1", "--table", "a=" + good, "--table", "b=" + bad]), "--table b=" + bad, "line 2")
+    }
+}

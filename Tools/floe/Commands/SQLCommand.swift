@@ -46,11 +46,17 @@ struct SQLCommand: ParsableCommand {
     }
 
     func run() throws {
-        let database = try Database()
+        // The inspector's SQLite never touches the file system (Spec/CLI.md, "SQL sandbox").
+        let database = try Database(sandboxed: true)
         var sources: [FloeTableSource] = []
         for binding in tables {
-            let (table, snapshot) = try binding.open()
-            sources.append(try database.attach(table, snapshot: snapshot, as: binding.name))
+            do {
+                let (table, snapshot) = try binding.open()
+                sources.append(try database.attach(table, snapshot: snapshot, as: binding.name))
+            } catch {
+                // With several --tables, say which one failed.
+                throw CLIError("\(FloeCommand.describe(error)) (--table \(binding.name)=\(binding.path))")
+            }
         }
         try database.forEachStatement(in: query) { statement in
             if statement.columnCount == 0 {
