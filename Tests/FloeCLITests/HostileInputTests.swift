@@ -198,3 +198,18 @@ extension HostileInputTests {
         expectError(try CLI.run(["sql", "SELECT 1", "--table", "a=" + good, "--table", "b=" + bad]), "--table b=" + bad, "line 2")
     }
 }
+
+extension HostileInputTests {
+    // MARK: Schema changes under CHECK constraints
+
+    @Test("alter rename-column/drop-column of a column a CHECK constraint uses is refused; appends keep working")
+    func alterConstrainedColumn() throws {
+        let root = try Self.populatedTable("alter-constraint")
+        defer { CLI.cleanup(root) }
+        expectSuccess(try CLI.run(["alter", root, "set-property", "delta.columnMapping.mode=name"]))
+        expectSuccess(try CLI.run(["constraint", root, "add", "known_kind", "kind IN ('a', 'b', 'c')"]))
+        expectError(try CLI.run(["alter", root, "rename-column", "kind", "k"]), "CHECK constraint known_kind", "drop the constraint first")
+        expectError(try CLI.run(["alter", root, "drop-column", "kind"]), "CHECK constraint known_kind")
+        expectSuccess(try CLI.run(["append", root], stdin: "{\"id\":4,\"kind\":\"a\"}\n"))
+    }
+}
