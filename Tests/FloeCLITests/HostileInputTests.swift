@@ -213,3 +213,47 @@ extension HostileInputTests {
         expectSuccess(try CLI.run(["append", root], stdin: "{\"id\":4,\"kind\":\"a\"}\n"))
     }
 }
+
+extension HostileInputTests {
+    // MARK: Property and option validation
+
+    @Test("known delta.* properties are validated when set (alter and create); a bad one commits nothing",
+          arguments: ["delta.checkpointInterval=0", "delta.checkpointInterval=-3", "delta.checkpointInterval=ten",
+                      "delta.deletedFileRetentionDuration=interval 1 fortnight", "delta.logRetentionDuration=30 days ago",
+                      "delta.logRetentionDuration=interval 1 month", "delta.appendOnly=yes",
+                      "delta.enableChangeDataFeed=1", "delta.dataSkippingNumIndexedCols=-2",
+                      "delta.isolationLevel=snapshot", "delta.checkpointPolicy=v3"])
+    func propertyValidation(_ property: String) throws {
+        let root = try Self.populatedTable("property")
+        defer { CLI.cleanup(root) }
+        let key = String(property.prefix { $0 != "=" })
+        expectError(try CLI.run(["alter", root, "set-property", property]), "table property \(key) must be")
+        #expect(try CLI.version(of: root) == 2)
+        let created = CLI.scratch("property-create")
+        defer { CLI.cleanup(created) }
+        expectError(try CLI.run(["create", created, "--schema", "id long", "--property", property]), "table property \(key) must be")
+        #expect(!FileManager.default.fileExists(atPath: created + "/_delta_log/00000000000000000000.json"))
+    }
+
+    @Test("valid values of known properties, and unknown properties, are accepted")
+    func propertyValidationAccepts() throws {
+        let root = try Self.populatedTable("property-ok")
+        defer { CLI.cleanup(root) }
+        expectSuccess(try CLI.run(["alter", root, "set-property", "delta.checkpointInterval=5", "delta.appendOnly=FALSE",
+                                   "delta.logRetentionDuration=interval 36 hours 30 minutes",
+                                   "delta.deletedFileRetentionDuration=interval 2 weeks", "delta.dataSkippingNumIndexedCols=-1",
+                                   "my.own.setting=anything"]))
+        expectSuccess(try CLI.run(["vacuum", root, "--dry-run"]))
+    }
+
+    @Test("--merge-schema refuses an empty column name; --batch-rows and --batch-interval-ms need --stream")
+    func inputOptionValidation() throws {
+        let root = try Self.populatedTable("merge-empty")
+        defer { CLI.cleanup(root) }
+        expectError(try CLI.run(["append", root, "--merge-schema"], stdin: "{\"id\":5,\"\":1}\n"), "empty")
+        #expect(try CLI.version(of: root) == 2)
+        expectUsageError(try CLI.run(["append", root, "--batch-rows", "5"], stdin: "{\"id\":5}\n"), "--stream")
+        expectUsageError(try CLI.run(["append", root, "--batch-interval-ms", "5"], stdin: "{\"id\":5}\n"), "--stream")
+        #expect(try CLI.version(of: root) == 2)
+    }
+}

@@ -161,7 +161,9 @@ extension Transaction {
     /// - Throws: ``DeltaError/Code/invalidArgument`` for `delta.columnMapping.maxColumnId` (internal),
     ///   CHECK constraints (`delta.constraints.*`), an invalid or unsupported column mapping mode
     ///   change (only `none` → `name` is possible on an existing table), or a property with an empty
-    ///   key; ``DeltaError/Code/unsupportedFeature`` for `delta.enableRowTracking=true`.
+    ///   key, a known `delta.*` property whose value does not fit its kind (``TableProperty``:
+    ///   booleans, positive integers, intervals, enumerations); ``DeltaError/Code/unsupportedFeature``
+    ///   for `delta.enableRowTracking=true`.
     public mutating func setProperties(_ properties: [String: String]) throws {
         guard var metadata = effectiveMetadata else {
             throw DeltaError(.invalidArgument, "the transaction has no table metadata to change")
@@ -174,6 +176,7 @@ extension Transaction {
             if key.hasPrefix("delta.constraints.") {
                 throw DeltaError(.invalidArgument, "CHECK constraints (\(key)) cannot be set as table properties")
             }
+            try TableProperty.validate(key, value)
             if key == "delta.enableRowTracking", value.lowercased() == "true" {
                 throw DeltaError(.unsupportedFeature, "enabling row tracking is not supported yet")
             }
