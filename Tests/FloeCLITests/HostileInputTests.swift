@@ -257,3 +257,34 @@ extension HostileInputTests {
         #expect(try CLI.version(of: root) == 2)
     }
 }
+
+extension HostileInputTests {
+    // MARK: Automatic log cleanup
+
+    /// Automatic cleanup after a checkpoint ran only when a maintenance observer was set (the
+    /// cleanup call sat inside `observer?(…)`), so the CLI never cleaned up.
+    @Test("automatic log cleanup deletes expired commits and checkpoints in a CLI run; the table stays readable")
+    func automaticLogCleanup() throws {
+        let root = CLI.scratch("log-cleanup")
+        defer { CLI.cleanup(root) }
+        expectSuccess(try CLI.run(["create", root, "--schema", "id long",
+                                   "--property", "delta.logRetentionDuration=interval 1 day",
+                                   "--property", "delta.checkpointInterval=2"]))
+        for i in 1...5 { expectSuccess(try CLI.run(["append", root], stdin: "{\"id\":\(i)}\n")) }
+        // Date every log file in 2020 (commit times are file modification times for cleanup).
+        let log = root + "/_delta_log"
+        let old = Date(timeIntervalSince1970: 1_577_836_800)
+        for name in try FileManager.default.contentsOfDirectory(atPath: log) {
+            try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: log + "/" + name)
+        }
+        expectSuccess(try CLI.run(["append", root], stdin: "{\"id\":6}\n"))  // version 6: checkpoint, then cleanup
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: log))
+        for v in 0...3 { #expect(!names.contains(String(format: "%020d.json", v)), "\(names.sorted())") }
+        #expect(!names.contains(String(format: "%020d.checkpoint.parquet", 2)), "\(names.sorted())")
+        #expect(names.contains(String(format: "%020d.checkpoint.parquet", 4)) && names.contains(String(format: "%020d.json", 4)))
+        let scan = try CLI.run(["scan", root, "--format", "ndjson"])
+        expectSuccess(scan)
+        #expect(scan.stdoutLines.count == 6)
+        expectError(try CLI.run(["scan", root, "--version", "2"]), "2")
+    }
+}
