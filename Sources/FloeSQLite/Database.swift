@@ -157,6 +157,11 @@ public final class Database {
     ///
     /// - Throws: ``SQLiteError`` for a statement that does not prepare; what `body` throws.
     public func forEachStatement(in sql: String, _ body: (Statement) throws -> Bool) throws {
+        // SQLite stops reading SQL at a NUL: refuse it rather than drop what follows.
+        if let nul = sql.utf8.firstIndex(of: 0) {
+            let offset = sql.utf8.distance(from: sql.utf8.startIndex, to: nul)
+            throw SQLiteError(.misuse, "the SQL text holds a NUL character at byte \(offset + 1)", sql: sql)
+        }
         let utf8 = Array(sql.utf8) + [0]
         try utf8.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }

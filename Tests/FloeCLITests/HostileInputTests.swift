@@ -288,3 +288,29 @@ extension HostileInputTests {
         expectError(try CLI.run(["scan", root, "--version", "2"]), "2")
     }
 }
+
+extension HostileInputTests {
+    // MARK: Error text
+
+    @Test("control characters in error lines are escaped (one line, no terminal escapes)")
+    func errorEscaping() throws {
+        let path = CLI.scratch("esc") + "\u{1B}[31mred\nline\u{7}"
+        let r = try CLI.run(["scan", path])
+        expectError(r, "\\x1B[31mred\\nline\\x07")
+        #expect(!r.stderr.contains("\u{1B}") && !r.stderr.contains("\u{7}"), "\(r.stderr)")
+    }
+
+    @Test("sql errors are not cut at a NUL: a NUL in a data file path or a column name")
+    func sqlErrorsKeepTextAfterNUL() throws {
+        let add = #"{"add":{"path":"bad\u0000tail.parquet","partitionValues":{},"size":1,"modificationTime":1,"dataChange":true}}"#
+        let root = try HostileTests.table("nul-path", [HostileTests.protocolLine, HostileTests.metadataLine, add])
+        defer { CLI.cleanup(root) }
+        let r = try CLI.run(["sql", "SELECT * FROM t", "--table", "t=" + root])
+        expectError(r, "tail.parquet")
+        #expect(!r.stderr.contains("\u{0}"), "\(r.stderr)")
+        let metadata = HostileTests.metadataLine.replacingOccurrences(of: #"\"name\":\"a\""#, with: #"\"name\":\"a\\u0000z\""#)
+        let named = try HostileTests.table("nul-column", [HostileTests.protocolLine, metadata])
+        defer { CLI.cleanup(named) }
+        expectError(try CLI.run(["sql", "SELECT 1", "--table", "t=" + named]), "a\\x00z", "NUL")
+    }
+}
