@@ -131,9 +131,13 @@ enum VirtualTableGlue {
         return chars
     }
 
+    /// The message SQLite reports for `error`. SQLite keeps messages as C strings, which end at
+    /// the first NUL: a NUL (from a value or a name in the message) is spelled `\x00` so the rest
+    /// of the message is not lost.
     static func message(_ error: any Error) -> String {
-        if let e = error as? SQLiteError { return e.message }
-        return "\(error)"
+        let text: String
+        if let e = error as? SQLiteError { text = e.message } else { text = "\(error)" }
+        return text.contains("\0") ? text.replacingOccurrences(of: "\0", with: "\\x00") : text
     }
 
     static func setError(_ vtab: UnsafeMutablePointer<sqlite3_vtab>?, _ error: any Error) {

@@ -32,9 +32,15 @@ public final class FloeTableSource {
         self.table = table
         self.snapshot = snapshot
         fields = try snapshot.arrowSchema().fields
+        // SQLite reads the declaration as a C string: a NUL would cut it (and the column list).
+        if let bad = fields.first(where: { $0.name.contains("\0") }) {
+            throw SQLiteError(.error, "table \(name): column '\(bad.name.replacingOccurrences(of: "\0", with: "\\x00"))' has a NUL character in its name, which SQLite cannot declare")
+        }
         var rows: Int64 = 0
         for file in snapshot.activeFiles {
-            rows += file.stats.flatMap(Self.numRecords) ?? 10_000
+            // Saturating: another writer's statistics may claim any count.
+            let (sum, overflow) = rows.addingReportingOverflow(file.stats.flatMap(Self.numRecords) ?? 10_000)
+            rows = overflow ? .max : sum
         }
         estimatedRowCount = max(1, rows)
     }

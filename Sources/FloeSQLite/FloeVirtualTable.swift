@@ -37,7 +37,8 @@ final class FloeVirtualTable: VirtualTable {
         plan.indexString = ScanPlan(columnsUsed: info.columnsUsed, terms: terms).encoded
         let files = Double(max(1, source.snapshot.activeFiles.count))
         let rows = max(1, Double(source.estimatedRowCount) * selectivity)
-        plan.estimatedRows = Int64(rows.rounded(.up))
+        // Below 2^63, so the conversion cannot trap whatever the statistics claim.
+        plan.estimatedRows = Int64(min(rows.rounded(.up), 9.0e18))
         plan.estimatedCost = 10 + files * selectivity * 100 + rows
         return plan
     }

@@ -35,9 +35,10 @@ enum CLI {
     }()
 
     /// Runs `floe arguments...` with `stdin` as standard input (empty when nil) and waits at
-    /// most `timeout` seconds.
+    /// most `timeout` seconds. With `stdoutPath`, standard output goes to that file (e.g.
+    /// `/dev/full`) and `Result.stdout` is empty.
     @discardableResult
-    static func run(_ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 60) throws -> Result {
+    static func run(_ arguments: [String], stdin: String? = nil, stdoutPath: String? = nil, timeout: TimeInterval = 60) throws -> Result {
         let scratch = NSTemporaryDirectory() + "floe-cli-io-" + UUID().uuidString.lowercased()
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -49,7 +50,7 @@ enum CLI {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath ?? outPath))
         let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         defer { try? input.close(); try? output.close(); try? errors.close() }
         process.standardInput = input

@@ -3,6 +3,7 @@ import Foundation
 import Floe
 import FloeColumnar
 import FloeParquet
+import FloeSQLite
 
 /// `floe`: inspect, query and append to Floe (Delta Lake) tables. See Spec/CLI.md.
 @main
@@ -31,34 +32,85 @@ struct FloeCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            // Results are buffered: a failure to write them out is the command's failure.
+            try StandardOutput.shared.flush()
+            Foundation.exit(0)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(0)
+                do {
+                    try StandardOutput.shared.line(fullMessage(for: error))
+                    try StandardOutput.shared.flush()
+                    Foundation.exit(0)
+                } catch {
+                    fail(error)
+                }
             }
             if code == .validationFailure || error is ValidationError {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                StandardError.write(ErrorText.escaping(fullMessage(for: error), keepingNewlines: true) + "\n")
                 Foundation.exit(2)
             }
+            // What was printed before the error still goes out (best effort: the error reported
+            // is the first one).
+            try? StandardOutput.shared.flush()
             if let exit = error as? ExitCode {
                 Foundation.exit(exit.rawValue)
             }
-            FileHandle.standardError.write(Data(("error: " + describe(error) + "\n").utf8))
-            Foundation.exit(1)
+            fail(error)
         }
     }
 
-    /// One line describing an error, without stack traces.
+    /// Reports `error` as the one `error: ...` line and exits with status 1.
+    static func fail(_ error: any Error) -> Never {
+        StandardError.write("error: " + describe(error) + "\n")
+        Foundation.exit(1)
+    }
+
+    /// One line describing an error, without stack traces, its control characters escaped
+    /// (`ErrorText.escaping`).
     static func describe(_ error: any Error) -> String {
         let text: String
         switch error {
         case let e as DeltaError: text = e.message
         case let e as ParquetError: text = e.message
         case let e as ColumnarError: text = e.message
+        case let e as SQLiteError: text = e.message
         case let e as CLIError: text = e.description
         default: text = "\(error)"
         }
-        return text.replacingOccurrences(of: "\n", with: " ")
+        return ErrorText.escaping(text)
+    }
+}
+
+/// Error text made safe for one line on a terminal.
+enum ErrorText {
+    /// `text` with every character that could break the one-line `error:` contract or act on a
+    /// terminal escaped: C0 controls and DEL as `\n`, `\r`, `\t` or `\xNN`, C1 controls as
+    /// `\u{NN}`, bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) and other
+    /// line or paragraph separators as `\u{NNNN}`. Bytes that were not UTF-8 reach messages as
+    /// U+FFFD, which is printed as it is. With `keepingNewlines`, `\n` stays a line break (usage
+    /// messages span lines).
+    static func escaping(_ text: String, keepingNewlines: Bool = false) -> String {
+        var out = ""
+        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            switch v {
+            case 0x0A where keepingNewlines: out.unicodeScalars.append(scalar)
+            case 0x0A: out += "\\n"
+            case 0x0D: out += "\\r"
+            case 0x09: out += "\\t"
+            case 0x00..<0x20, 0x7F: out += "\\x" + hex(v, width: 2)
+            case 0x80..<0xA0, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C, 0xFEFF:
+                out += "\\u{" + hex(v, width: 4) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func hex(_ v: UInt32, width: Int) -> String {
+        let digits = String(v, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }

@@ -49,7 +49,10 @@ extension Transaction {
         }
         guard policy.cleansUpExpiredLogs, snapshot.isExpiredLogCleanupEnabled else { return }
         do {
-            policy.observer?(.expiredLogsCleanedUp(try table.cleanUpExpiredLogs(of: snapshot, now: now)))
+            // Cleaned up first, reported after: inside `observer?(…)` the cleanup would run only
+            // when an observer is set (optional chaining skips evaluating the argument).
+            let result = try table.cleanUpExpiredLogs(of: snapshot, now: now)
+            policy.observer?(.expiredLogsCleanedUp(result))
         } catch {
             policy.observer?(.cleanupFailed(error: Self.deltaError(error, "cleaning up expired log files")))
         }

@@ -31,9 +31,9 @@ public struct OptimizeResult: Sendable, Hashable {
     /// Files added.
     public var filesAdded: Int { compactions.count }
     /// Bytes of the removed files.
-    public var bytesRemoved: Int64 { compactions.reduce(0) { $0 + $1.removedBytes } }
+    public var bytesRemoved: Int64 { compactions.map(\.removedBytes).saturatingSum() }
     /// Bytes of the added files.
-    public var bytesAdded: Int64 { compactions.reduce(0) { $0 + $1.addedBytes } }
+    public var bytesAdded: Int64 { compactions.map(\.addedBytes).saturatingSum() }
     /// Partitions with at least one compaction.
     public var partitionsOptimized: Int { Set(compactions.map(\.partitionValues)).count }
 }

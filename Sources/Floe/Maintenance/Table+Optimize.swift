@@ -89,7 +89,7 @@ extension Table {
         transaction.unsyncedPaths += added.map { PathCoding.decodeURIPath($0.0.path) }
         let compactions = added.map { add, bin, rows in
             OptimizeResult.Compaction(partitionValues: add.partitionValues, removedFiles: bin.map(\.add.path),
-                                      removedBytes: bin.reduce(0) { $0 + $1.add.size }, addedFile: add.path, addedBytes: add.size, rows: rows)
+                                      removedBytes: bin.map(\.add.size).saturatingSum(), addedFile: add.path, addedBytes: add.size, rows: rows)
         }
         let sizes = added.map(\.0.size)
         transaction.operationParameters["predicate"] = JSONValue.array(predicate.map { [.string(ConditionText.render($0))] } ?? []).jsonText
@@ -97,8 +97,8 @@ extension Table {
         transaction.operationParameters["targetSize"] = String(targetFileSize)
         transaction.operationMetrics["numRemovedFiles"] = String(binned)
         transaction.operationMetrics["numAddedFiles"] = String(added.count)
-        transaction.operationMetrics["numRemovedBytes"] = String(compactions.reduce(0) { $0 + $1.removedBytes })
-        transaction.operationMetrics["numAddedBytes"] = String(sizes.reduce(0, +))
+        transaction.operationMetrics["numRemovedBytes"] = String(compactions.map(\.removedBytes).saturatingSum())
+        transaction.operationMetrics["numAddedBytes"] = String(sizes.saturatingSum())
         transaction.operationMetrics["minFileSize"] = String(sizes.min() ?? 0)
         transaction.operationMetrics["maxFileSize"] = String(sizes.max() ?? 0)
         transaction.operationMetrics["numPartitionsOptimized"] = String(Set(added.map(\.0.partitionValues)).count)
@@ -135,13 +135,13 @@ extension Table {
             var bin: [ScanFile] = []
             var size: Int64 = 0
             for file in sorted {
-                if !bin.isEmpty && size + file.add.size > targetFileSize {
+                if !bin.isEmpty && size.saturatingAdding(file.add.size) > targetFileSize {
                     if bin.count > 1 { bins.append(bin) }
                     bin = []
                     size = 0
                 }
                 bin.append(file)
-                size += file.add.size
+                size = size.saturatingAdding(file.add.size)
             }
             if bin.count > 1 { bins.append(bin) }
         }

@@ -60,28 +60,32 @@ extension Table {
         try Snapshot.validateReadable(snapshot.protocol, table: root)
         try Transaction.validateWritable(snapshot.protocol, metadata: snapshot.metadata, addsData: false, table: root)
 
-        let configured: Double
+        // Retentions are compared and applied in milliseconds, saturating (a retention longer
+        // than Int64 milliseconds keeps everything), so no property or argument traps.
+        let configuredMillis: Int64
         if let text = snapshot.properties["delta.deletedFileRetentionDuration"] {
-            guard let hours = RetentionDuration.hours(text), hours >= 0 else {
+            guard let millis = RetentionDuration.milliseconds(text) else {
                 throw DeltaError(.invalidArgument, "table \(root) has an invalid delta.deletedFileRetentionDuration '\(text)' (expected e.g. 'interval 7 days')")
             }
-            configured = hours
+            configuredMillis = millis
         } else {
-            configured = RetentionDuration.defaultHours
+            configuredMillis = RetentionDuration.milliseconds(hours: RetentionDuration.defaultHours)
         }
+        let configured = Double(configuredMillis) / Double(RetentionDuration.hourMillis)
+        if let retentionHours, !(retentionHours.isFinite && retentionHours >= 0) {
+            throw DeltaError(.invalidArgument, "the vacuum retention must be a non-negative number of hours, got \(retentionHours)")
+        }
+        let retentionMillis = retentionHours.map(RetentionDuration.milliseconds(hours:)) ?? configuredMillis
         let retention = retentionHours ?? configured
-        guard retention.isFinite, retention >= 0 else {
-            throw DeltaError(.invalidArgument, "the vacuum retention must be a non-negative number of hours, got \(retention)")
-        }
-        if enforceRetentionDuration && retention < configured {
+        if enforceRetentionDuration && retentionMillis < configuredMillis {
             throw DeltaError(.invalidArgument, "a retention of \(Self.hoursText(retention)) hours is shorter than the table's delta.deletedFileRetentionDuration (\(Self.hoursText(configured)) hours): files still needed for time travel, or by writers still committing, could be deleted; disable the retention check (force) to do it anyway")
         }
-        let cutoff = now - Int64((retention * 3_600_000).rounded(.up))
+        let cutoff = now.saturatingSubtracting(retentionMillis)
         // Files modified since shortly before vacuum started (`now`, taken before the snapshot was
         // read) may belong to commits in flight — ones this snapshot does not show — and are
         // never candidates, whatever the retention (writers refresh their files' times when they
         // publish, see `LocalStorage.writeIfAbsent(_:contents:afterMakingDurable:)`).
-        let newest = min(cutoff, now - Self.inFlightSlackMillis)
+        let newest = min(cutoff, now.saturatingSubtracting(Self.inFlightSlackMillis))
 
         var protected = try protectedFiles(snapshot: snapshot, cutoff: cutoff)
         let physicalPartitions = snapshot.partitionColumns.map { column in
@@ -111,10 +115,10 @@ extension Table {
         if recordsHistory {
             var start = transaction(from: snapshot, operation: "VACUUM START")
             start.operationParameters["retentionCheckEnabled"] = String(enforceRetentionDuration)
-            start.operationParameters["defaultRetentionMillis"] = String(Int64(configured * 3_600_000))
-            start.operationParameters["specifiedRetentionMillis"] = String(Int64(retention * 3_600_000))
+            start.operationParameters["defaultRetentionMillis"] = String(configuredMillis)
+            start.operationParameters["specifiedRetentionMillis"] = String(retentionMillis)
             start.operationMetrics["numFilesToDelete"] = String(files.count)
-            start.operationMetrics["sizeOfDataToDelete"] = String(files.reduce(0) { $0 + $1.size })
+            start.operationMetrics["sizeOfDataToDelete"] = String(files.map(\.size).saturatingSum())
             startVersion = try start.commit().version
         }
         var deleted: [VacuumResult.File] = []

@@ -22,7 +22,7 @@ public struct VacuumResult: Sendable, Hashable {
     public let endVersion: Int64?
 
     /// The total size of ``files``.
-    public var bytes: Int64 { files.reduce(0) { $0 + $1.size } }
+    public var bytes: Int64 { files.map(\.size).saturatingSum() }
 }
 
 /// Progress of a vacuum's deletions, reported after each file.

@@ -25,11 +25,15 @@ public struct StructType: Sendable, Hashable {
 
     /// Checks that field names are unique (ignoring case) at every nesting level.
     ///
-    /// - Throws: ``DeltaError/Code/schemaMismatch`` naming the duplicated column.
+    /// - Throws: ``DeltaError/Code/schemaMismatch`` naming the duplicated column, or an empty
+    ///   column name.
     public func validate(path: String = "") throws {
         var seen = Set<String>()
         for field in fields {
             let full = path.isEmpty ? field.name : "\(path).\(field.name)"
+            guard !field.name.isEmpty else {
+                throw DeltaError(.schemaMismatch, path.isEmpty ? "a column name cannot be empty" : "a field name in '\(path)' cannot be empty")
+            }
             guard seen.insert(field.name.lowercased()).inserted else {
                 throw DeltaError(.schemaMismatch, "duplicate column name '\(full)' (names are compared ignoring case)")
             }

@@ -15,26 +15,11 @@ extension Snapshot {
         return millis
     }
 
-    /// Parses `interval <n> <unit>` (weeks, days, hours, minutes, seconds, milliseconds; singular or
-    /// plural; the `interval` keyword optional) into milliseconds.
+    /// Parses an interval property (`interval 7 days`, `interval 36 hours 30 minutes`) into
+    /// milliseconds, saturating at `Int64.max`; nil when `text` is not an interval. One parser for
+    /// every retention property: ``RetentionDuration/milliseconds(_:)``.
     static func parseInterval(_ text: String) -> Int64? {
-        var words = text.lowercased().split(separator: " ").map(String.init)
-        if words.first == "interval" { words.removeFirst() }
-        guard words.count == 2, let amount = Int64(words[0]), amount >= 0 else { return nil }
-        var unit = words[1]
-        if unit.hasSuffix("s") { unit.removeLast() }
-        let scale: Int64
-        switch unit {
-        case "week": scale = 7 * 24 * 3600 * 1000
-        case "day": scale = 24 * 3600 * 1000
-        case "hour": scale = 3600 * 1000
-        case "minute": scale = 60 * 1000
-        case "second": scale = 1000
-        case "millisecond": scale = 1
-        default: return nil
-        }
-        let (result, overflow) = amount.multipliedReportingOverflow(by: scale)
-        return overflow ? nil : result
+        RetentionDuration.milliseconds(text)
     }
 
     /// The actions a (V1, classic) checkpoint of this snapshot must hold, for a checkpoint writer:
@@ -45,7 +30,7 @@ extension Snapshot {
     /// - Parameter now: The current time in milliseconds since the epoch; tombstones whose
     ///   `deletionTimestamp` is older than `now` minus ``tombstoneRetention()`` are dropped.
     public func checkpointActions(now: Int64) throws -> [Action] {
-        let cutoff = now - (try tombstoneRetention())
+        let cutoff = now.saturatingSubtracting(try tombstoneRetention())
         let files = try fileState()
         var actions: [Action] = [.protocol(self.protocol), .metadata(metadata)]
         actions.append(contentsOf: files.setTransactions.keys.sorted().compactMap { files.setTransactions[$0].map(Action.txn) })

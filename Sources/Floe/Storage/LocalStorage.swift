@@ -517,7 +517,8 @@ public struct LocalStorage: LogStorage {
         let nanos = Int64(info.st_mtim.tv_nsec)
         #endif
         let type = info.st_mode & S_IFMT
-        return FileEntry(path: path, size: Int64(info.st_size), modificationTime: seconds * 1000 + nanos / 1_000_000,
+        return FileEntry(path: path, size: Int64(info.st_size), modificationTime: seconds.multipliedReportingOverflow(by: 1000).overflow
+                            ? (seconds > 0 ? .max : .min) : (seconds * 1000).saturatingAdding(nanos / 1_000_000),
                          isDirectory: type == S_IFDIR, isSymbolicLink: type == S_IFLNK)
     }
 

@@ -77,6 +77,9 @@ extension Transaction {
         guard partitionColumns.count < schema.fields.count else {
             throw DeltaError(.invalidArgument, "a table needs at least one column that is not a partition column")
         }
+        for (key, value) in configuration.sorted(by: { $0.key < $1.key }) {
+            try TableProperty.validate(key, value)
+        }
         var configuration = configuration
         var schema = schema
         let mappingMode = try ColumnMappingMode.requested(by: configuration)

@@ -23,6 +23,7 @@ extension Transaction {
         let (metadata, schema) = try currentSchemaForChange(of: path, action: "rename")
         guard !newName.isEmpty else { throw DeltaError(.invalidArgument, "a column name cannot be empty") }
         let components = try Self.components(of: path)
+        try refuseIfConstrained(components, path: path, action: "rename", metadata: metadata, schema: schema)
         var oldName = ""
         let renamed = try schema.replacingField(at: components, path: path) { field in
             oldName = field.name
@@ -62,6 +63,7 @@ extension Transaction {
            metadata.partitionColumns.contains(field.name) {
             throw DeltaError(.invalidArgument, "cannot drop partition column '\(field.name)' of table \(table.root)")
         }
+        try refuseIfConstrained(components, path: path, action: "drop", metadata: metadata, schema: schema)
         let dropped = try schema.replacingField(at: components, path: path) { _ in nil }
         let remainingData = dropped.fields.filter { !metadata.partitionColumns.contains($0.name) }
         guard !remainingData.isEmpty else {
@@ -73,6 +75,31 @@ extension Transaction {
         var columns = operationParameters["columns"].flatMap { try? JSONValue.parse($0).arrayValue } ?? []
         columns.append(.string(path))
         operationParameters["columns"] = JSONValue.array(columns).jsonText
+    }
+
+    /// Refuses to rename or drop the column at `components` (or a struct holding it) when a CHECK
+    /// constraint refers to it or to a field inside it, as Delta does: the constraint would
+    /// otherwise no longer resolve and every later write would fail.
+    ///
+    /// - Throws: ``DeltaError/Code/invalidArgument`` naming the constraints.
+    private func refuseIfConstrained(_ components: [String], path: String, action: String,
+                                     metadata: Metadata, schema: StructType) throws {
+        let arrow = try schema.arrowSchema()
+        let target = components.map { $0.lowercased() }
+        var users: [String] = []
+        for constraint in try TableConstraint.all(in: metadata, schema: schema) {
+            guard case .check = constraint.kind else { continue }
+            // A constraint Floe cannot parse is checked by its own error on every write.
+            guard let condition = try? constraint.condition(schema: arrow) else { continue }
+            let uses = condition.columnNames.contains { column in
+                let used = column.split(separator: ".", omittingEmptySubsequences: false).map { $0.lowercased() }
+                return used.count >= target.count && Array(used.prefix(target.count)) == target
+            }
+            if uses { users.append("\(constraint.name) (\(constraint.expression))") }
+        }
+        guard users.isEmpty else {
+            throw DeltaError(.invalidArgument, "cannot \(action) column '\(path)' of table \(table.root): CHECK constraint\(users.count == 1 ? "" : "s") \(users.joined(separator: ", ")) use\(users.count == 1 ? "s" : "") it; drop the constraint first")
+        }
     }
 
     /// Changes the type of the column at `path` (dot-separated for nested struct fields) to the
@@ -134,7 +161,9 @@ extension Transaction {
     /// - Throws: ``DeltaError/Code/invalidArgument`` for `delta.columnMapping.maxColumnId` (internal),
     ///   CHECK constraints (`delta.constraints.*`), an invalid or unsupported column mapping mode
     ///   change (only `none` → `name` is possible on an existing table), or a property with an empty
-    ///   key; ``DeltaError/Code/unsupportedFeature`` for `delta.enableRowTracking=true`.
+    ///   key, a known `delta.*` property whose value does not fit its kind (``TableProperty``:
+    ///   booleans, positive integers, intervals, enumerations); ``DeltaError/Code/unsupportedFeature``
+    ///   for `delta.enableRowTracking=true`.
     public mutating func setProperties(_ properties: [String: String]) throws {
         guard var metadata = effectiveMetadata else {
             throw DeltaError(.invalidArgument, "the transaction has no table metadata to change")
@@ -147,6 +176,7 @@ extension Transaction {
             if key.hasPrefix("delta.constraints.") {
                 throw DeltaError(.invalidArgument, "CHECK constraints (\(key)) cannot be set as table properties")
             }
+            try TableProperty.validate(key, value)
             if key == "delta.enableRowTracking", value.lowercased() == "true" {
                 throw DeltaError(.unsupportedFeature, "enabling row tracking is not supported yet")
             }

@@ -163,9 +163,17 @@ enum SchemaInference {
         case (.string(let s), _): return .string(s)
         case (.bytes(let b), _): return .binary(b)
         case (.date(let d), .timestamp(let unit, _)):
-            return .int(Int64((d.timeIntervalSince1970 * Double(unit.ticksPerSecond)).rounded()))
+            let ticks = (d.timeIntervalSince1970 * Double(unit.ticksPerSecond)).rounded()
+            guard ticks.isFinite, abs(ticks) < 9.2e18 else {
+                throw ColumnarError(.overflow, "date \(d) is out of range for a timestamp")
+            }
+            return .int(Int64(ticks))
         case (.date(let d), .date32):
-            return .int(Int64((d.timeIntervalSince1970 / 86_400).rounded(.down)))
+            let days = (d.timeIntervalSince1970 / 86_400).rounded(.down)
+            guard days.isFinite, days >= Double(Int32.min), days <= Double(Int32.max) else {
+                throw ColumnarError(.overflow, "date \(d) is out of range for a date")
+            }
+            return .int(Int64(days))
         case (.decimal(let d), _): throw ColumnarError(.conversion, "Decimal \(d) cannot be stored as \(type)")
         case (.array(let items), .list(let f)):
             return .list(try items.map { try scalar($0, as: f.dataType, options: options) })

@@ -74,6 +74,6 @@ struct AlterCommand: ParsableCommand {
         default:
             result = try t.setProperties(parseProperties(arguments))
         }
-        print("{\"version\":\(result.version)}")
+        try StandardOutput.shared.line("{\"version\":\(result.version)}")
     }
 }

@@ -96,14 +96,17 @@ struct AppendCommand: ParsableCommand {
     @Flag(help: "Keep reading and commit a batch every --batch-rows rows or --batch-interval-ms milliseconds.")
     var stream = false
     @Option(name: .customLong("batch-rows"), help: ArgumentHelp("With --stream: the most rows per commit.", valueName: "R"))
-    var batchRows: Int = 10_000
+    var batchRows: Int?
     @Option(name: .customLong("batch-interval-ms"), help: ArgumentHelp("With --stream: the longest time a row waits before its batch is committed.", valueName: "T"))
-    var batchIntervalMs: Int = 1_000
+    var batchIntervalMs: Int?
 
     func validate() throws {
         try validateTablePath(table)
-        if batchRows < 1 { throw ValidationError("--batch-rows must be at least 1, got \(batchRows)") }
-        if batchIntervalMs < 1 { throw ValidationError("--batch-interval-ms must be at least 1, got \(batchIntervalMs)") }
+        if !stream && (batchRows != nil || batchIntervalMs != nil) {
+            throw ValidationError("--batch-rows and --batch-interval-ms apply only with --stream")
+        }
+        if let batchRows, batchRows < 1 { throw ValidationError("--batch-rows must be at least 1, got \(batchRows)") }
+        if let batchIntervalMs, batchIntervalMs < 1 { throw ValidationError("--batch-interval-ms must be at least 1, got \(batchIntervalMs)") }
         if stream && inputOptions.resolvedFormat == .parquet { throw ValidationError("--stream reads ndjson or csv, not parquet") }
         if !stream && inputOptions.appID != nil && inputOptions.txnVersion == nil {
             throw ValidationError("--app-id needs --txn-version (except with --stream)")
@@ -112,8 +115,8 @@ struct AppendCommand: ParsableCommand {
 
     func run() throws {
         if stream {
-            try StreamAppender(tablePath: table, options: inputOptions, batchRows: batchRows,
-                               interval: Double(batchIntervalMs) / 1000).run()
+            try StreamAppender(tablePath: table, options: inputOptions, batchRows: batchRows ?? 10_000,
+                               interval: Double(batchIntervalMs ?? 1_000) / 1000).run()
         } else {
             try TableWriteRunner(tablePath: table, options: inputOptions, mode: .append, replaceWhere: nil).run()
         }
@@ -205,7 +208,7 @@ struct TableWriteRunner {
         write.replaceWhere = condition
         let result = try table.write(batches, options: write)
         progress.clear()
-        print(result.isSkipped ? "{\"version\":\(result.version),\"skipped\":true}" : "{\"version\":\(result.version)}")
+        try StandardOutput.shared.line(result.isSkipped ? "{\"version\":\(result.version),\"skipped\":true}" : "{\"version\":\(result.version)}")
     }
 }
 

@@ -41,9 +41,9 @@ struct ChangesCommand: ParsableCommand {
         printer.setSchema(feed.schema)
         var rows = 0
         while let batch = try feed.next() {
-            printer.write(batch)
+            try printer.write(batch)
             rows += batch.count
         }
-        printer.finish(rowCount: rows)
+        try printer.finish(rowCount: rows)
     }
 }

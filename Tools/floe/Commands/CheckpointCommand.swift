@@ -26,6 +26,6 @@ struct CheckpointCommand: ParsableCommand {
 
     func run() throws {
         let hint = try Table(path: table).checkpoint()
-        print("{\"version\":\(hint.version)}")
+        try StandardOutput.shared.line("{\"version\":\(hint.version)}")
     }
 }

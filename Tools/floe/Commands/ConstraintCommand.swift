@@ -46,9 +46,9 @@ struct ConstraintCommand: ParsableCommand {
         let table = Table(path: table)
         switch action {
         case "add":
-            print("{\"version\":\(try table.addConstraint(named: arguments[0], arguments[1]).version)}")
+            try StandardOutput.shared.line("{\"version\":\(try table.addConstraint(named: arguments[0], arguments[1]).version)}")
         case "drop":
-            print("{\"version\":\(try table.dropConstraint(named: arguments[0]).version)}")
+            try StandardOutput.shared.line("{\"version\":\(try table.dropConstraint(named: arguments[0]).version)}")
         default:
             for constraint in try table.constraints() {
                 let kind: String
@@ -58,7 +58,7 @@ struct ConstraintCommand: ParsableCommand {
                 }
                 let object: JSONValue = .object(["name": .string(constraint.name), "kind": .string(kind),
                                                  "expression": .string(constraint.expression)])
-                print(object.jsonText)
+                try StandardOutput.shared.line(object.jsonText)
             }
         }
     }

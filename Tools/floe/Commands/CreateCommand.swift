@@ -46,7 +46,7 @@ struct CreateCommand: ParsableCommand {
             schema: parsed, partitionColumns: try resolvePartitionColumns(partitionBy, schema: parsed),
             configuration: parseProperties(properties),
             options: TableCreationOptions(inCommitTimestamps: !noInCommitTimestamps))
-        print("{\"version\":\(snapshot.version)}")
+        try StandardOutput.shared.line("{\"version\":\(snapshot.version)}")
     }
 }
 

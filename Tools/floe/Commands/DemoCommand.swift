@@ -49,19 +49,19 @@ struct DemoCommand: ParsableCommand {
         let say = Terminal.emit
         let rule = String(repeating: "─", count: 72)
 
-        say("Floe demo: one Delta table, \(writers) concurrent writer processes, snapshot-isolated reads.")
-        say("")
-        say("1. Create the events table")
+        try say("Floe demo: one Delta table, \(writers) concurrent writer processes, snapshot-isolated reads.")
+        try say("")
+        try say("1. Create the events table")
         let ddl = "event_id long not null, writer string not null, seq long not null, ts timestamp not null, kind string, amount decimal(10,2)"
         let schema = try StructType(ddl: ddl)
         try table.create(schema: schema)
-        say("   floe create \(shellQuote(absolute)) --schema '\(ddl)'")
-        say("   → version 0")
-        say("")
+        try say("   floe create \(shellQuote(absolute)) --schema '\(ddl)'")
+        try say("   → version 0")
+        try say("")
 
         // 2. Writers.
-        say("2. \(writers) writer processes append for \(String(format: "%.0f", seconds)) s  (floe append --stream --app-id demo-wN)")
-        say("   while this process reads a snapshot every 0.5 s:")
+        try say("2. \(writers) writer processes append for \(String(format: "%.0f", seconds)) s  (floe append --stream --app-id demo-wN)")
+        try say("   while this process reads a snapshot every 0.5 s:")
         let executable = Self.executablePath()
         var children: [DemoWriter] = []
         for w in 1...writers {
@@ -96,7 +96,7 @@ struct DemoCommand: ParsableCommand {
                 let reading = try Self.aggregate(table, snapshot, writers: writers)
                 readings += 1
                 if !reading.consistent { inconsistent += 1 }
-                say(String(format: "   t=%4.1fs  ", Date().timeIntervalSince(started)) + Self.describe(reading, version: snapshot.version)
+                try say(String(format: "   t=%4.1fs  ", Date().timeIntervalSince(started)) + Self.describe(reading, version: snapshot.version)
                     + (reading.consistent ? "   ✓ consistent" : "   ✗ INCONSISTENT"))
             }
             Thread.sleep(forTimeInterval: 0.02)
@@ -113,48 +113,48 @@ struct DemoCommand: ParsableCommand {
         let final = try Self.aggregate(table, snapshot, writers: writers)
         let sent = children.reduce(Int64(0)) { $0 + Int64($1.sent) }
         let commits = children.reduce(0) { $0 + $1.commits }
-        say("   final:   " + Self.describe(final, version: snapshot.version))
+        try say("   final:   " + Self.describe(final, version: snapshot.version))
         let exact = final.rows == sent && final.consistent
-        say("   \(exact ? "✓" : "✗") \(Format.count(sent)) rows sent in \(commits) commits by \(writers) processes; \(Format.count(final.rows)) in the table\(exact ? ", each exactly once" : "")")
-        say("   \(inconsistent == 0 ? "✓" : "✗") every one of \(readings) snapshot reads saw whole batches only (each writer's rows a gap-free prefix)")
+        try say("   \(exact ? "✓" : "✗") \(Format.count(sent)) rows sent in \(commits) commits by \(writers) processes; \(Format.count(final.rows)) in the table\(exact ? ", each exactly once" : "")")
+        try say("   \(inconsistent == 0 ? "✓" : "✗") every one of \(readings) snapshot reads saw whole batches only (each writer's rows a gap-free prefix)")
         if !exact || inconsistent > 0 {
             throw CLIError("the demo found an inconsistency (\(final.rows) rows in the table, \(sent) sent); the table is at \(absolute)")
         }
-        say("")
+        try say("")
 
         // 3. History.
-        say("3. History (newest first)   floe history \(shellQuote(absolute)) --limit 5")
+        try say("3. History (newest first)   floe history \(shellQuote(absolute)) --limit 5")
         let history = try table.history()
-        say(indent(HistoryCommand.renderText(Array(history.prefix(5)))))
-        say("   … \(history.count) commits in all")
-        say("")
+        try say(indent(HistoryCommand.renderText(Array(history.prefix(5)))))
+        try say("   … \(history.count) commits in all")
+        try say("")
 
         // 4. Time travel.
         let middle = max(1, snapshot.version / 2)
         let byVersion = try table.snapshot(version: middle)
         let rowsThen = try Self.aggregate(table, byVersion, writers: writers).rows
-        say("4. Time travel")
-        say("   by version:   floe scan \(shellQuote(absolute)) --version \(middle)")
-        say("                 → \(Format.count(rowsThen)) rows at version \(middle) (now \(Format.count(final.rows)))")
+        try say("4. Time travel")
+        try say("   by version:   floe scan \(shellQuote(absolute)) --version \(middle)")
+        try say("                 → \(Format.count(rowsThen)) rows at version \(middle) (now \(Format.count(final.rows)))")
         let stamp = byVersion.timestamp
         let isoStamp = Temporal.formatTimestamp(micros: stamp * 1000, utc: true)
         let resolved = try table.version(atOrBefore: Date(timeIntervalSince1970: Double(stamp) / 1000))
-        say("   by timestamp: floe scan \(shellQuote(absolute)) --timestamp \(isoStamp)")
-        say("                 → version \(resolved), committed at \(Format.time(millis: stamp))")
+        try say("   by timestamp: floe scan \(shellQuote(absolute)) --timestamp \(isoStamp)")
+        try say("                 → version \(resolved), committed at \(Format.time(millis: stamp))")
         do {
             _ = try table.version(atOrBefore: Date(timeIntervalSince1970: Double(firstTimestamp - 60_000) / 1000))
         } catch let e as DeltaError where e.code == .timestampBeforeFirstCommit {
-            say("   a minute before the table existed: error: \(e.message)")
+            try say("   a minute before the table existed: error: \(e.message)")
         }
-        say("")
+        try say("")
 
         // 5. Schema evolution.
-        say("5. Schema evolution: append rows with a new column, merging it into the schema")
+        try say("5. Schema evolution: append rows with a new column, merging it into the schema")
         let newRows = """
             {"event_id":900000001,"writer":"cli","seq":0,"ts":"\(isoStamp)","kind":"purchase","amount":"42.50","country":"NL"}
             {"event_id":900000002,"writer":"cli","seq":1,"ts":"\(isoStamp)","kind":"view","country":"JP"}
             """
-        say("   echo '{…,\"country\":\"NL\"}' | floe append \(shellQuote(absolute)) --merge-schema")
+        try say("   echo '{…,\"country\":\"NL\"}' | floe append \(shellQuote(absolute)) --merge-schema")
         let decoder = RowDecoder(schema: try snapshot.arrowSchema(), allowsNewColumns: true)
         var splitter = RecordSplitter(format: .ndjson)
         for record in try splitter.feed(Array((newRows + "\n").utf8)) + (try splitter.finish()) { try decoder.append(record) }
@@ -162,38 +162,38 @@ struct DemoCommand: ParsableCommand {
         options.mergesSchema = true
         let evolved = try table.append(decoder.finish().map { [$0] } ?? [], options: options)
         snapshot = try table.snapshot()
-        say("   → version \(evolved.version); columns now: \(snapshot.schema.fieldNames.joined(separator: ", "))")
-        say("   older rows read the new column as null:")
+        try say("   → version \(evolved.version); columns now: \(snapshot.schema.fieldNames.joined(separator: ", "))")
+        try say("   older rows read the new column as null:")
         let evolvedScan = try table.scan(snapshot, columns: ["event_id", "writer", "kind", "amount", "country"],
                                          where: try Condition(sql: "writer IN ('cli', 'w1') AND seq < 2", schema: try snapshot.arrowSchema()))
-        say(indent(try Self.renderTable(evolvedScan, limit: 6)))
-        say("")
+        try say(indent(try Self.renderTable(evolvedScan, limit: 6)))
+        try say("")
 
         // 6. Filtered scan.
         let predicate = "kind = 'purchase' AND amount >= 100 AND writer <> 'cli'"
-        say("6. A filtered scan   floe scan \(shellQuote(absolute)) --columns writer,seq,kind,amount,ts --where \"\(predicate)\" --limit 5")
+        try say("6. A filtered scan   floe scan \(shellQuote(absolute)) --columns writer,seq,kind,amount,ts --where \"\(predicate)\" --limit 5")
         let filtered = try table.scan(snapshot, columns: ["writer", "seq", "kind", "amount", "ts"],
                                       where: try Condition(sql: predicate, schema: try snapshot.arrowSchema()))
-        say(indent(try Self.renderTable(filtered, limit: 5)))
-        say("")
+        try say(indent(try Self.renderTable(filtered, limit: 5)))
+        try say("")
 
         // 7. SQL over the table, now and as of an earlier version, through SQLite virtual tables.
         let sql = "SELECT n.writer, count(*) AS events, round(sum(n.amount), 2) AS revenue, "
             + "(SELECT count(*) FROM old o WHERE o.writer = n.writer) AS events_at_v\(middle) "
             + "FROM events n GROUP BY n.writer ORDER BY n.writer"
-        say("7. SQL, with time travel   floe sql \"\(sql)\" --table events=\(shellQuote(absolute)) --table old=\(shellQuote(absolute))@\(middle)")
-        say(indent(try Self.runSQL(executable: executable, sql: sql, tables: ["events=\(absolute)", "old=\(absolute)@\(middle)"])))
-        say("")
+        try say("7. SQL, with time travel   floe sql \"\(sql)\" --table events=\(shellQuote(absolute)) --table old=\(shellQuote(absolute))@\(middle)")
+        try say(indent(try Self.runSQL(executable: executable, sql: sql, tables: ["events=\(absolute)", "old=\(absolute)@\(middle)"])))
+        try say("")
 
-        say(rule)
-        say(String(format: "Done in %.1f s. The table is at:", Date().timeIntervalSince(started)))
-        say("  \(absolute)")
-        say("Explore it:")
-        say("  floe describe \(shellQuote(absolute))")
-        say("  floe history \(shellQuote(absolute))")
-        say("  floe files \(shellQuote(absolute))")
-        say("  floe scan \(shellQuote(absolute)) --where \"writer = 'w1' AND seq < 10\"")
-        say("  floe scan \(shellQuote(absolute)) --version 1 --format ndjson")
+        try say(rule)
+        try say(String(format: "Done in %.1f s. The table is at:", Date().timeIntervalSince(started)))
+        try say("  \(absolute)")
+        try say("Explore it:")
+        try say("  floe describe \(shellQuote(absolute))")
+        try say("  floe history \(shellQuote(absolute))")
+        try say("  floe files \(shellQuote(absolute))")
+        try say("  floe scan \(shellQuote(absolute)) --where \"writer = 'w1' AND seq < 10\"")
+        try say("  floe scan \(shellQuote(absolute)) --version 1 --format ndjson")
     }
 
     struct Reading {

@@ -32,7 +32,7 @@ struct DescribeCommand: ParsableCommand {
         let t = Table(path: table)
         let snapshot = try snapshotOptions.snapshot(of: t)
         let files = snapshot.activeFiles
-        let size = files.reduce(Int64(0)) { $0 + $1.size }
+        let size = files.reduce(Int64(0)) { saturatingSum($0, $1.size) }
         let records = try recordCount(t, snapshot)
         let p = snapshot.protocol
         switch format {
@@ -52,7 +52,7 @@ struct DescribeCommand: ParsableCommand {
             o.set("numFiles", files.count)
             o.set("numRecords", records.map { JSONValue.int($0) } ?? .null)
             o.set("sizeInBytes", size)
-            print(o.text)
+            try StandardOutput.shared.line(o.text)
         case .text:
             var lines: [String] = []
             lines.append("table:      \(t.root)")
@@ -82,7 +82,7 @@ struct DescribeCommand: ParsableCommand {
             }
             lines.append("files:      \(Format.count(Int64(files.count))) (\(Format.bytes(size)))")
             lines.append("rows:       \(records.map { Format.count($0) } ?? "unknown (some files have no statistics)")")
-            print(lines.joined(separator: "\n"))
+            try StandardOutput.shared.line(lines.joined(separator: "\n"))
         }
     }
 
@@ -91,7 +91,7 @@ struct DescribeCommand: ParsableCommand {
         var total: Int64 = 0
         for file in try table.scan(snapshot).files() {
             guard let n = file.statistics?.numRecords else { return nil }
-            total += n
+            total = saturatingSum(total, n)
         }
         return total
     }
@@ -139,9 +139,9 @@ struct HistoryCommand: ParsableCommand {
                 }
                 return o.value
             }
-            print(JSONValue.array(items).jsonText)
+            try StandardOutput.shared.line(JSONValue.array(items).jsonText)
         case .text:
-            print(Self.renderText(entries))
+            try StandardOutput.shared.line(Self.renderText(entries))
         }
     }
 
@@ -211,7 +211,7 @@ struct FilesCommand: ParsableCommand {
                 if file.add.deletionVector != nil { o.set("hasDeletionVector", true) }
                 return o.value
             }
-            print(JSONValue.array(items).jsonText)
+            try StandardOutput.shared.line(JSONValue.array(items).jsonText)
         case .text:
             let partitionColumns = snapshot.partitionColumns
             var header = ["PATH", "SIZE", "ROWS"]
@@ -227,9 +227,9 @@ struct FilesCommand: ParsableCommand {
                 row.append(statsSummary(file.add.stats))
                 rows.append(row)
             }
-            print(Format.columns(rows, rightAligned: [1, 2]))
-            let total = files.reduce(Int64(0)) { $0 + $1.add.size }
-            print("(\(files.count) file\(files.count == 1 ? "" : "s"), \(Format.bytes(total)))")
+            try StandardOutput.shared.line(Format.columns(rows, rightAligned: [1, 2]))
+            let total = files.reduce(Int64(0)) { saturatingSum($0, $1.add.size) }
+            try StandardOutput.shared.line("(\(files.count) file\(files.count == 1 ? "" : "s"), \(Format.bytes(total)))")
         }
     }
 

@@ -43,8 +43,8 @@ struct OptimizeCommand: ParsableCommand {
         let parsed = try condition.map { try Condition(sql: $0, schema: try floeTable.snapshot().arrowSchema()) }
         let result = try floeTable.optimize(targetFileSize: targetSize, where: parsed)
         switch format {
-        case .text: print(Self.text(result, targetSize: targetSize), terminator: "")
-        case .json: print(Self.json(result))
+        case .text: try StandardOutput.shared.write(Self.text(result, targetSize: targetSize))
+        case .json: try StandardOutput.shared.line(Self.json(result))
         }
     }
 

@@ -45,7 +45,7 @@ struct ParquetCommand: ParsableCommand {
                 for f in reader.arrowSchema.fields {
                     lines.append("  \(f.name): \(f.dataType)\(f.isNullable ? "" : " not null")")
                 }
-                print(lines.joined(separator: "\n"))
+                try StandardOutput.shared.line(lines.joined(separator: "\n"))
             case .json:
                 let fields = reader.arrowSchema.fields.map { f -> String in
                     var s = "{"
@@ -55,7 +55,7 @@ struct ParquetCommand: ParsableCommand {
                     if let id = f.fieldID { s += ",\"fieldId\":\(id)" }
                     return s + "}"
                 }
-                print("{\"fields\":[" + fields.joined(separator: ",") + "]}")
+                try StandardOutput.shared.line("{\"fields\":[" + fields.joined(separator: ",") + "]}")
             }
         }
     }
@@ -78,24 +78,24 @@ struct ParquetCommand: ParsableCommand {
             }
             switch format {
             case .text:
-                print("file: \(file)")
-                print("size: \(reader.source.size) bytes")
-                print("created by: \(m.createdBy ?? "unknown")")
-                print("format version: \(m.version)")
-                print("rows: \(m.numRows)")
-                print("row groups: \(m.rowGroups.count)")
+                try StandardOutput.shared.line("file: \(file)")
+                try StandardOutput.shared.line("size: \(reader.source.size) bytes")
+                try StandardOutput.shared.line("created by: \(m.createdBy ?? "unknown")")
+                try StandardOutput.shared.line("format version: \(m.version)")
+                try StandardOutput.shared.line("rows: \(m.numRows)")
+                try StandardOutput.shared.line("row groups: \(m.rowGroups.count)")
                 for (i, rg) in m.rowGroups.enumerated() {
-                    print("row group \(i): \(rg.numRows) rows, \(rg.totalByteSize) bytes uncompressed")
+                    try StandardOutput.shared.line("row group \(i): \(rg.numRows) rows, \(rg.totalByteSize) bytes uncompressed")
                     for c in rg.columns {
                         var line = "  \(c.path.joined(separator: ".")): \(c.physicalType.map(physicalName) ?? "?") \(c.codec) [\(c.encodings.joined(separator: ","))] \(c.numValues) values, \(c.compressedSize) bytes"
                         if let s = c.statistics {
                             line += ", nulls \(s.nullCount.map(String.init) ?? "?"), min \(stat(s.min, c.path)), max \(stat(s.max, c.path))"
                         }
-                        print(line)
+                        try StandardOutput.shared.line(line)
                     }
                 }
                 if !m.keyValueMetadata.isEmpty {
-                    print("key/value metadata: \(m.keyValueMetadata.keys.sorted().joined(separator: ", "))")
+                    try StandardOutput.shared.line("key/value metadata: \(m.keyValueMetadata.keys.sorted().joined(separator: ", "))")
                 }
             case .json:
                 var s = "{\"numRows\":\(m.numRows),\"version\":\(m.version),\"sizeInBytes\":\(reader.source.size),\"createdBy\":"
@@ -115,7 +115,7 @@ struct ParquetCommand: ParsableCommand {
                     }.joined(separator: ",") + "]}"
                 }.joined(separator: ",")
                 s += "]}"
-                print(s)
+                try StandardOutput.shared.line(s)
             }
         }
     }
@@ -148,11 +148,11 @@ struct ParquetCommand: ParsableCommand {
             while let batch = try it.next() {
                 var b = batch
                 if let limit, printed + b.count > limit { b = b.slice(0, limit - printed) }
-                printer.write(b)
+                try printer.write(b)
                 printed += b.count
                 if let limit, printed >= limit { break }
             }
-            printer.finish(rowCount: printed)
+            try printer.finish(rowCount: printed)
         }
     }
 }

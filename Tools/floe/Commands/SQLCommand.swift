@@ -46,11 +46,17 @@ struct SQLCommand: ParsableCommand {
     }
 
     func run() throws {
-        let database = try Database()
+        // The inspector's SQLite never touches the file system (Spec/CLI.md, "SQL sandbox").
+        let database = try Database(sandboxed: true)
         var sources: [FloeTableSource] = []
         for binding in tables {
-            let (table, snapshot) = try binding.open()
-            sources.append(try database.attach(table, snapshot: snapshot, as: binding.name))
+            do {
+                let (table, snapshot) = try binding.open()
+                sources.append(try database.attach(table, snapshot: snapshot, as: binding.name))
+            } catch {
+                // With several --tables, say which one failed.
+                throw CLIError("\(FloeCommand.describe(error)) (--table \(binding.name)=\(binding.path))")
+            }
         }
         try database.forEachStatement(in: query) { statement in
             if statement.columnCount == 0 {
@@ -64,7 +70,7 @@ struct SQLCommand: ParsableCommand {
             for source in sources {
                 let s = source.statistics
                 let line = "table \(source.name) (version \(source.snapshot.version)): \(s.scans) scan\(s.scans == 1 ? "" : "s"), \(s.filesRead) files read, \(s.filesSkipped) skipped, \(s.rowsReturned) rows\n"
-                FileHandle.standardError.write(Data(line.utf8))
+                StandardError.write(line)
             }
         }
     }
@@ -79,16 +85,16 @@ struct SQLCommand: ParsableCommand {
         while try statement.step() {
             chunk.append(statement.row)
             if chunk.count == 1024 {
-                printer.write(try batch(chunk, names: names))
+                try printer.write(try batch(chunk, names: names))
                 total += chunk.count
                 chunk.removeAll(keepingCapacity: true)
             }
         }
         if !chunk.isEmpty {
-            printer.write(try batch(chunk, names: names))
+            try printer.write(try batch(chunk, names: names))
             total += chunk.count
         }
-        printer.finish(rowCount: total)
+        try printer.finish(rowCount: total)
     }
 
     /// SQL rows as a batch. A column's type is taken from the values in the chunk: INTEGER only →

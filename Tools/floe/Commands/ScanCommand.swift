@@ -63,11 +63,11 @@ struct ScanCommand: ParsableCommand {
             while let batch = try batches.next() {
                 var b = batch
                 if let limit, printed + b.count > limit { b = b.slice(0, limit - printed) }
-                printer.write(b)
+                try printer.write(b)
                 printed += b.count
                 if let limit, printed >= limit { break }
             }
         }
-        printer.finish(rowCount: printed)
+        try printer.finish(rowCount: printed)
     }
 }

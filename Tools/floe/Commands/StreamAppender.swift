@@ -85,7 +85,7 @@ struct StreamAppender {
                     nextTxn = version + 1
                 }
                 let result = try table.write(batch.map { [$0] } ?? [], options: write)
-                Terminal.emit(result.isSkipped ? "{\"version\":\(result.version),\"skipped\":true}" : "{\"version\":\(result.version)}")
+                try Terminal.emit(result.isSkipped ? "{\"version\":\(result.version),\"skipped\":true}" : "{\"version\":\(result.version)}")
                 continue
             }
             if done { break }

@@ -113,7 +113,7 @@ struct TailCommand: ParsableCommand {
         var lastCommit = ContinuousClock.now
         // Prints what was written, then records the position after it.
         func checkpoint() throws {
-            printer.flush()
+            try printer.flush()
             guard consumer != nil, committed != tail.offset else { return }
             try consumer?.commit(tail.offset)
             committed = tail.offset
@@ -125,7 +125,7 @@ struct TailCommand: ParsableCommand {
                 if let batch = try tail.next() {
                     waitSeconds = 0.001
                     if batch.records.count > 0 {
-                        printer.write(batch.records)
+                        try printer.write(batch.records)
                         rows += batch.records.count
                     }
                     if ContinuousClock.now - lastCommit > .seconds(1) { try checkpoint() }
@@ -143,7 +143,7 @@ struct TailCommand: ParsableCommand {
             try? checkpoint()
             throw error
         }
-        printer.finish(rowCount: rows)
+        try printer.finish(rowCount: rows)
         try checkpoint()
     }
 }

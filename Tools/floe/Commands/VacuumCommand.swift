@@ -45,13 +45,15 @@ struct VacuumCommand: ParsableCommand {
         let result = try Table(path: table).vacuum(retentionHours: retainHours, dryRun: dryRun, enforceRetentionDuration: !force) { progress in
             guard showsProgress else { return }
             let line = "\rdeleting \(progress.deleted)/\(progress.total)" + (progress.deleted == progress.total ? "\n" : "")
-            FileHandle.standardError.write(Data(line.utf8))
+            StandardError.write(line)
         }
         var out = ""
         for file in result.files { out += file.path + "\n" }
         for directory in result.directories { out += directory + "/\n" }
         let count = "\(result.files.count) file\(result.files.count == 1 ? "" : "s") (\(result.bytes) bytes)"
-        let hours = result.retentionHours == result.retentionHours.rounded() ? String(Int64(result.retentionHours)) : String(result.retentionHours)
+        // Whole hours print without a fraction; very large ones (beyond Int64) as Double text.
+        let hours = result.retentionHours == result.retentionHours.rounded() && abs(result.retentionHours) < 1e15
+            ? String(Int64(result.retentionHours)) : String(result.retentionHours)
         if result.isDryRun {
             out += "dry run: would delete \(count), retention \(hours) hours\n"
         } else {
@@ -59,6 +61,6 @@ struct VacuumCommand: ParsableCommand {
             if let start = result.startVersion, let end = result.endVersion { out += " (versions \(start) and \(end))" }
             out += "\n"
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        try StandardOutput.shared.write(out)
     }
 }

@@ -14,11 +14,14 @@ final class RowPrinter {
     private var tableRows: [[String]] = []
     private var wroteHeader = false
     private var widths: [Int] = []
-    private var out = FileHandleOutput()
+    private let out = StandardOutput.shared
 
     init(format: RowFormat) { self.format = format }
 
-    func write(_ batch: RecordBatch) {
+    /// Prints a batch's rows (the table format buffers up to 10,000 rows first).
+    ///
+    /// - Throws: `CLIError` when standard output cannot be written.
+    func write(_ batch: RecordBatch) throws {
         if fields.isEmpty { fields = batch.schema.fields }
         switch format {
         case .ndjson:
@@ -31,11 +34,11 @@ final class RowPrinter {
                     ValueEncoding.appendJSON(batch.columns[k].scalar(at: r), f.dataType, to: &line)
                 }
                 line += "}\n"
-                out.write(line)
+                try out.write(line)
             }
         case .csv:
             if !wroteHeader {
-                out.write(batch.schema.fields.map { csvField($0.name) }.joined(separator: ",") + "\n")
+                try out.write(batch.schema.fields.map { csvField($0.name) }.joined(separator: ",") + "\n")
                 wroteHeader = true
             }
             for r in 0..<batch.count {
@@ -45,7 +48,7 @@ final class RowPrinter {
                     let text = ValueEncoding.text(v, f.dataType)
                     return text.isEmpty ? "\"\"" : csvField(text)  // "" is the empty string, an empty cell null
                 }
-                out.write(cells.joined(separator: ",") + "\n")
+                try out.write(cells.joined(separator: ",") + "\n")
             }
         case .table:
             for r in 0..<batch.count {
@@ -53,7 +56,7 @@ final class RowPrinter {
                     let v = batch.columns[k].scalar(at: r)
                     return v.isNull ? "NULL" : ValueEncoding.text(v, f.dataType)
                 })
-                if tableRows.count >= 10_000 { flushTable() }
+                if tableRows.count >= 10_000 { try flushTable() }
             }
         }
     }
@@ -75,7 +78,7 @@ final class RowPrinter {
         }
     }
 
-    private func flushTable() {
+    private func flushTable() throws {
         let headers = fields.map(\.name)
         if !wroteHeader {
             // Column widths come from the header and the first chunk of rows.
@@ -96,42 +99,33 @@ final class RowPrinter {
             return out
         }
         if !wroteHeader {
-            out.write(line(headers, header: true) + "\n")
-            out.write(widths.map { String(repeating: "─", count: $0) }.joined(separator: "─┼─") + "\n")
+            try out.write(line(headers, header: true) + "\n")
+            try out.write(widths.map { String(repeating: "─", count: $0) }.joined(separator: "─┼─") + "\n")
             wroteHeader = true
         }
-        for row in tableRows { out.write(line(row, header: false) + "\n") }
+        for row in tableRows { try out.write(line(row, header: false) + "\n") }
         tableRows.removeAll()
     }
 
     /// Writes out everything buffered so far (the table format prints its buffered rows, its
     /// column widths then fixed by them), for streams that print as they go.
-    func flush() {
-        if format == .table && !tableRows.isEmpty { flushTable() }
-        out.flush()
+    ///
+    /// - Throws: `CLIError` when standard output cannot be written.
+    func flush() throws {
+        if format == .table && !tableRows.isEmpty { try flushTable() }
+        try out.flush()
     }
 
-    func finish(rowCount: Int) {
+    /// Prints what is buffered and the table format's row count, and flushes standard output.
+    ///
+    /// - Throws: `CLIError` when standard output cannot be written.
+    func finish(rowCount: Int) throws {
         if format == .table {
-            flushTable()
-            out.write("(\(rowCount) row\(rowCount == 1 ? "" : "s"))\n")
+            try flushTable()
+            try out.write("(\(rowCount) row\(rowCount == 1 ? "" : "s"))\n")
         } else if format == .csv && !wroteHeader {
-            out.write(fields.map { csvField($0.name) }.joined(separator: ",") + "\n")
+            try out.write(fields.map { csvField($0.name) }.joined(separator: ",") + "\n")
         }
-        out.flush()
-    }
-}
-
-/// Buffered writes to standard output.
-struct FileHandleOutput {
-    private var buffer: [UInt8] = []
-    mutating func write(_ s: String) {
-        buffer.append(contentsOf: s.utf8)
-        if buffer.count > 1 << 16 { flush() }
-    }
-    mutating func flush() {
-        guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
+        try out.flush()
     }
 }

@@ -8,14 +8,16 @@ enum Terminal {
     static let stderrIsTTY = isatty(2) != 0
     static let stdoutIsTTY = isatty(1) != 0
 
-    /// Writes a line to standard error.
+    /// Writes a line to standard error (best effort).
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        StandardError.write(text + "\n")
     }
 
-    /// Writes a line to standard output immediately (no buffering), for streamed results.
-    static func emit(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    /// Writes a line to standard output immediately, for streamed results.
+    ///
+    /// - Throws: `CLIError` "cannot write standard output: …" when the write fails.
+    static func emit(_ text: String) throws {
+        try StandardOutput.shared.emit(text)
     }
 }
 
@@ -33,13 +35,13 @@ final class ProgressLine {
         let now = Date()
         guard force || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
         lastDraw = now
-        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text()).utf8))
+        StandardError.write("\r\u{1B}[2K" + text())
         drawn = true
     }
 
     func clear() {
         guard enabled, drawn else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        StandardError.write("\r\u{1B}[2K")
         drawn = false
     }
 }
@@ -170,6 +172,13 @@ func loadSchemaArgument(_ argument: String) throws -> StructType {
         }
     }
     return try StructType(ddl: trimmed)
+}
+
+/// `a + b` clamped to Int64's range: totals of sizes and row counts read from a log, which
+/// another writer may have made arbitrarily large, never trap.
+func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? (b > 0 ? .max : .min) : sum
 }
 
 /// Splits `a,b , c` into trimmed, non-empty names.
