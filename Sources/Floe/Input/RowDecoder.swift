@@ -407,8 +407,8 @@ enum JSONScalar {
             }
             switch unit {
             case .microsecond: return .int(micros)
-            case .millisecond: return .int(micros / 1_000)
-            case .second: return .int(micros / 1_000_000)
+            case .millisecond: return .int(Temporal.floorDivide(micros, 1_000))
+            case .second: return .int(Temporal.floorDivide(micros, 1_000_000))
             case .nanosecond:
                 let (r, o) = micros.multipliedReportingOverflow(by: 1_000)
                 if o { throw fail(line, path, "\(shown(value)) is out of range for nanosecond timestamps") }
