@@ -50,7 +50,7 @@ public final class ParquetFileWriter {
         self.schema = schema
         self.path = path
         self.options = options
-        self.root = try SchemaNode.writeSchema(for: schema)
+        self.root = try SchemaNode.writeSchema(for: schema, decimalsAsIntegers: options.storesDecimalsAsIntegers)
         self.parquetSchema = try ParquetSchema(root: root)
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
@@ -70,7 +70,7 @@ public final class ParquetFileWriter {
         self.schema = schema
         self.path = ""
         self.options = options
-        self.root = try SchemaNode.writeSchema(for: schema)
+        self.root = try SchemaNode.writeSchema(for: schema, decimalsAsIntegers: options.storesDecimalsAsIntegers)
         self.parquetSchema = try ParquetSchema(root: root)
         self.temporaryPath = ""
         self.memory = BufferBuilder(capacity: 1 << 16)
