@@ -148,11 +148,16 @@ public struct RecordSplitter: Sendable {
         pending.append(contentsOf: bytes[start..<bytes.endIndex])
     }
 
-    private mutating func endField() {
-        if fieldQuoted {
-            fields.append(String(decoding: field, as: UTF8.self))
+    /// Ends the current field; a field that is not valid UTF-8 is refused (as in ndjson), never
+    /// replaced, naming its record's line and its position.
+    private mutating func endField() throws {
+        if !fieldQuoted && field.isEmpty {
+            fields.append(nil)
         } else {
-            fields.append(field.isEmpty ? nil : String(decoding: field, as: UTF8.self))
+            guard let text = String(validating: field, as: UTF8.self) else {
+                throw DeltaError(.invalidArgument, "line \(recordLine): CSV field \(fields.count + 1) is not valid UTF-8")
+            }
+            fields.append(text)
         }
         field.removeAll(keepingCapacity: true)
         fieldQuoted = false
@@ -160,7 +165,7 @@ public struct RecordSplitter: Sendable {
     }
 
     private mutating func endRecord(into out: inout [InputRecord]) throws {
-        endField()
+        try endField()
         let record = fields
         fields.removeAll(keepingCapacity: true)
         recordStarted = false
@@ -215,7 +220,7 @@ public struct RecordSplitter: Sendable {
                     field.append(byte)  // a stray quote inside an unquoted field is kept literally
                 }
             case 0x2C:  // ,
-                endField()
+                try endField()
             case 0x0A, 0x0D:
                 line += 1
                 lastWasCR = byte == 0x0D

@@ -360,11 +360,9 @@ enum JSONScalar {
         case .float16, .float32, .float64:
             switch value {
             case .number(let n):
-                guard let d = Double(n.text) else { throw mismatch() }
-                return .float(d)
+                return try float(n.text, type: type, path: path, line: line) ?? { throw mismatch() }()
             case .string(let s):
-                guard let d = floatText(s) else { throw mismatch() }
-                return .float(d)
+                return try float(s, type: type, path: path, line: line) ?? { throw mismatch() }()
             default: throw mismatch()
             }
         case .decimal(let precision, let scale):
@@ -504,8 +502,7 @@ enum JSONScalar {
         case .int8, .int16, .int32, .int64, .uint8, .uint16, .uint32, .uint64:
             return try integer(trimmed, type: type, path: path, line: line) ?? { throw mismatch() }()
         case .float16, .float32, .float64:
-            guard let d = floatText(trimmed) else { throw mismatch() }
-            return .float(d)
+            return try float(trimmed, type: type, path: path, line: line) ?? { throw mismatch() }()
         case .decimal(let p, let s):
             return try decimal(trimmed, precision: p, scale: s, path: path, line: line) ?? { throw mismatch() }()
         case .date32, .timestamp, .binary, .fixedSizeBinary:
@@ -520,7 +517,8 @@ enum JSONScalar {
         var v = Int64(text)
         if v == nil, let d = Double(text), d.isFinite, d == d.rounded(), abs(d) < 9.0e15 { v = Int64(d) }
         guard let v else {
-            if text.allSatisfy({ $0.isASCIIDigitCharacter || $0 == "-" || $0 == "+" }) && !text.isEmpty {
+            let numeric = text.allSatisfy({ $0.isASCIIDigitCharacter || $0 == "-" || $0 == "+" }) && !text.isEmpty
+            if numeric || (text.contains(where: \.isASCIIDigitCharacter) && Double(text)?.isInfinite == true) {
                 throw fail(line, path, "\(text) is out of range for \(ConditionParser.typeName(type))")
             }
             return nil
@@ -536,6 +534,26 @@ enum JSONScalar {
             throw fail(line, path, "\(text) is out of range for \(ConditionParser.typeName(type)) (\(range.lowerBound) to \(range.upperBound))")
         }
         return .int(v)
+    }
+
+    /// A float column's value from text (a number, or `NaN`/`Infinity`/`-Infinity` spelled out);
+    /// nil when it is no number. A finite number beyond the type's range (`1e400` for a double,
+    /// `1e39` for a float) is an error: it never silently becomes infinity.
+    static func float(_ text: String, type: DataType, path: String, line: Int) throws -> Scalar? {
+        if let d = floatText(text) {
+            let fits: Bool = switch type {
+            case .float16: !d.isFinite || Float16(d).isFinite
+            case .float32: !d.isFinite || Float(d).isFinite
+            default: true
+            }
+            guard fits else { throw fail(line, path, "\(text.trimmingSpaces()) is out of range for \(ConditionParser.typeName(type))") }
+            return .float(d)
+        }
+        let t = text.trimmingSpaces()
+        if let d = Double(t), d.isInfinite, t.lowercased().allSatisfy({ $0.isASCIIDigitCharacter || "+-.e".contains($0) }) {
+            throw fail(line, path, "\(t) is out of range for \(ConditionParser.typeName(type))")
+        }
+        return nil
     }
 
     static func floatText(_ text: String) -> Double? {

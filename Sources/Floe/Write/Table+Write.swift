@@ -38,6 +38,8 @@ extension Table {
         if let app = options.applicationTransaction, let recorded = try snapshot.recordedTransactionVersion(for: app.appID), app.version <= recorded {
             return WriteResult(version: snapshot.version, isSkipped: true, filesAdded: 0, filesRemoved: 0, rowsWritten: 0, bytesWritten: 0)
         }
+        // Columns match table columns ignoring case, so names differing only in case are ambiguous.
+        for batch in batches { try WriteConformer.checkDistinctNames(batch.schema.fields, path: nil) }
         var transaction = self.transaction(from: snapshot, operation: options.operation ?? (options.applicationTransaction != nil ? "STREAMING UPDATE" : "WRITE"))
         var schema = snapshot.schema
         if options.mergesSchema {
@@ -139,10 +141,31 @@ extension Table {
 }
 
 /// Fits an incoming batch to the table's columns: by name (case-insensitively), in table order,
-/// widening types, filling missing nullable columns with nulls, and checking NOT NULL. `firstRow` is
-/// the 0-based offset of the batch within the write; messages number rows from 1.
+/// widening types, filling missing nullable columns with nulls, and checking NOT NULL; then checks
+/// that every value is one the table's type holds: strings are valid UTF-8 (what Parquet readers
+/// such as Polars, DuckDB and pyarrow require) and decimals have at most their precision's digits.
+/// `firstRow` is the 0-based offset of the batch within the write; messages number rows from 1.
 enum WriteConformer {
+    /// Refuses field names that differ only in case (at one level of `fields`, and inside structs).
+    static func checkDistinctNames(_ fields: [Field], path: String?) throws {
+        var seen: [String: String] = [:]
+        for f in fields {
+            if let other = seen[f.name.lowercased()] {
+                let where_ = path.map { " of struct '\($0)'" } ?? ""
+                throw DeltaError(.schemaMismatch, "the data has columns '\(other)' and '\(f.name)'\(where_), which differ only in case; column names match ignoring case, so one would be lost")
+            }
+            seen[f.name.lowercased()] = f.name
+            let childPath = path.map { $0 + "." + f.name } ?? f.name
+            switch f.dataType {
+            case .struct(let children): try checkDistinctNames(children, path: childPath)
+            case .list(let e): if case .struct(let children) = e.dataType { try checkDistinctNames(children, path: childPath + ".element") }
+            default: break
+            }
+        }
+    }
+
     static func conform(_ batch: RecordBatch, to schema: Schema, firstRow: Int) throws -> RecordBatch {
+        try checkDistinctNames(batch.schema.fields, path: nil)
         var byName: [String: Int] = [:]
         for (i, f) in batch.schema.fields.enumerated() { byName[f.name.lowercased()] = i }
         for f in batch.schema.fields where !schema.fields.contains(where: { $0.name.lowercased() == f.name.lowercased() }) {
@@ -162,6 +185,11 @@ enum WriteConformer {
                 guard Column.canCast(from: column.dataType, to: field.dataType) else {
                     throw DeltaError(.schemaMismatch, "column '\(field.name)' has type \(column.dataType) in the data but \(field.dataType) in the table")
                 }
+                if column.dataType == .binary && field.dataType == .string,
+                   let bad = Column(dataType: .string, count: column.count, nullCount: column.nullCount, validity: column.validity,
+                                    buffers: column.buffers).firstInvalidUTF8Index() {
+                    throw DeltaError(.schemaMismatch, "column '\(field.name)' is binary in the data and string in the table, and row \(firstRow + bad + 1) of the write is not valid UTF-8; nothing was committed")
+                }
                 do { column = try column.cast(to: field.dataType) } catch {
                     throw DeltaError(.schemaMismatch, "column '\(field.name)': \(error)", underlying: error)
                 }
@@ -171,9 +199,48 @@ enum WriteConformer {
                 throw DeltaError(.constraintViolation, "column '\(field.name)' is NOT NULL but row \(firstRow + row + 1) of the write is null; nothing was committed")
             }
             try checkNestedNulls(column, field: field, path: field.name, firstRow: firstRow)
+            try checkValues(column, path: field.name, firstRow: firstRow, rows: batch.count, rowAligned: true)
             columns.append(column)
         }
         return try RecordBatch(schema: schema, columns: columns, count: batch.count)
+    }
+
+    /// Refuses strings that are not valid UTF-8 and decimals with more digits than their
+    /// precision, anywhere in `column`. `rows` is the batch's row count; while `rowAligned` (a
+    /// top-level column and struct fields within it) value `i` is row `firstRow + i`, so the
+    /// message names the row of the write; inside lists and maps it names the batch's rows.
+    static func checkValues(_ column: Column, path: String, firstRow: Int, rows: Int, rowAligned: Bool) throws {
+        func position(_ index: Int) -> String {
+            rowAligned ? "row \(firstRow + index + 1) of the write" : "a value in rows \(firstRow + 1)...\(firstRow + max(1, rows)) of the write"
+        }
+        switch column.dataType {
+        case .string:
+            if let bad = column.firstInvalidUTF8Index() {
+                throw DeltaError(.invalidArgument, "column '\(path)': \(position(bad)) is not valid UTF-8 (a string column holds text; bytes belong in a binary column); nothing was committed")
+            }
+        case .decimal(let precision, let scale):
+            var limit: Int128 = 1
+            for _ in 0..<min(max(precision, 0), 38) { limit *= 10 }
+            let bad: Int? = column.buffers.first?.withUnsafeValues(of: Int128.self) { values in
+                (0..<min(column.count, values.count)).first { column.isValid(at: $0) && (values[$0] >= limit || values[$0] <= -limit) }
+            }
+            if let bad {
+                throw DeltaError(.invalidArgument, "column '\(path)': \(position(bad)) has more digits than decimal(\(precision),\(scale)) holds; nothing was committed")
+            }
+        case .struct(let fields):
+            for (child, f) in zip(column.children, fields) {
+                try checkValues(child, path: path + "." + f.name, firstRow: firstRow, rows: rows, rowAligned: rowAligned)
+            }
+        case .list:
+            if let child = column.children.first { try checkValues(child, path: path + ".element", firstRow: firstRow, rows: rows, rowAligned: false) }
+        case .map:
+            if let entries = column.children.first, entries.children.count == 2 {
+                try checkValues(entries.children[0], path: path + ".key", firstRow: firstRow, rows: rows, rowAligned: false)
+                try checkValues(entries.children[1], path: path + ".value", firstRow: firstRow, rows: rows, rowAligned: false)
+            }
+        default:
+            break
+        }
     }
 
     /// Non-nullable struct fields must not be null where their parent is present.

@@ -56,4 +56,76 @@ struct RowInputHostileTests {
         }
         #expect(throws: DeltaError.self) { try Condition(sql: "ts = TIMESTAMP '2026-11-24T10:00:00.1234567890Z'", schema: schema) }
     }
+
+    // MARK: UTF-8
+
+    /// Splits and decodes raw bytes (not necessarily UTF-8).
+    static func decodeBytes(_ bytes: [UInt8], format: RowInputFormat) throws -> [[Scalar]] {
+        var splitter = RecordSplitter(format: format)
+        let decoder = RowDecoder(schema: schema)
+        var records = try splitter.feed(bytes)
+        records += try splitter.finish()
+        if let header = splitter.csvHeader { try decoder.setCSVHeader(header, line: splitter.csvHeaderLine) }
+        for r in records { try decoder.append(r) }
+        return RowInputTests.rows(try decoder.finish().map { [$0] } ?? [])
+    }
+
+    @Test("CSV fields that are not UTF-8 are refused naming the line, not replaced by U+FFFD",
+          arguments: [[0xFF] as [UInt8], [0xC3], [0xED, 0xA0, 0x80], [0xC0, 0xAF]])
+    func csvInvalidUTF8(bad: [UInt8]) {
+        for quoted in [false, true] {
+            let field: [UInt8] = quoted ? [0x22] + Array("x".utf8) + bad + [0x22] : Array("x".utf8) + bad
+            let bytes = Array("id,str\n1,fine\n2,".utf8) + field + Array("\n".utf8)
+            let message = RowInputTests.error { _ = try Self.decodeBytes(bytes, format: .csv) }
+            #expect(message == "line 3: CSV field 2 is not valid UTF-8", "\(message)")
+        }
+        let header = RowInputTests.error { _ = try Self.decodeBytes(Array("id,".utf8) + bad + Array("\n1,2\n".utf8), format: .csv) }
+        #expect(header == "line 1: CSV field 2 is not valid UTF-8", "\(header)")
+    }
+
+    @Test("ndjson strings that are not UTF-8 are refused")
+    func ndjsonInvalidUTF8() {
+        let message = RowInputTests.error { _ = try Self.decodeBytes(Array("{\"id\":1,\"str\":\"a".utf8) + [0xFF] + Array("\"}\n".utf8), format: .ndjson) }
+        #expect(message.contains("line 1: malformed JSON: string is not valid UTF-8"), "\(message)")
+    }
+
+    @Test("lone surrogate escapes are refused, not replaced", arguments: [
+        #"\ud800"#, #"\udc00"#, #"x\ud800y"#, #"\ud800\u0041"#, #"\uDBFF\uDBFF"#,
+    ])
+    func loneSurrogates(escape: String) {
+        let message = RowInputTests.error { _ = try Self.decode("{\"id\":1,\"str\":\"\(escape)\"}\n") }
+        #expect(message.contains("line 1: malformed JSON: lone surrogate"), "\(message)")
+    }
+
+    @Test("a surrogate pair is one scalar")
+    func surrogatePair() throws {
+        let rows = try Self.decode(#"{"id":1,"str":"\ud83d\ude00"}"# + "\n")
+        #expect(rows[0][7] == .string("😀"))
+    }
+
+    // MARK: numbers beyond their type
+
+    @Test("numbers beyond a float column's range are errors, not infinity", arguments: [
+        ("{\"id\":1,\"d\":1e400}\n", "column 'd': 1e400 is out of range for double"),
+        ("{\"id\":1,\"d\":-1E+309}\n", "column 'd': -1E+309 is out of range for double"),
+        ("{\"id\":1,\"d\":\"1e400\"}\n", "column 'd': 1e400 is out of range for double"),
+        ("{\"id\":1,\"f\":1e39}\n", "column 'f': 1e39 is out of range for float"),
+        ("{\"id\":1,\"f\":-3.5e38}\n", "column 'f': -3.5e38 is out of range for float"),
+        ("{\"id\":1,\"i\":1e400}\n", "column 'i': 1e400 is out of range for integer"),
+        ("{\"id\":1,\"dec\":1e400}\n", "column 'dec': 1e400 does not fit decimal(6,2)"),
+    ])
+    func overflowingNumbers(line: String, expected: String) {
+        let message = RowInputTests.error { _ = try Self.decode(line) }
+        #expect(message.contains("line 1, " + expected), "\(message)")
+    }
+
+    @Test("CSV numbers beyond a float column's range are errors")
+    func csvOverflowingNumbers() throws {
+        let message = RowInputTests.error { _ = try Self.decode("id,d\n1,1e400\n", format: .csv) }
+        #expect(message.contains("line 2, column 'd': 1e400 is out of range for double"), "\(message)")
+        // The spelled-out specials and tiny numbers are fine.
+        let rows = try Self.decode("id,d,f\n1,Infinity,-inf\n2,1e-320,1e-50\n", format: .csv)
+        #expect(rows.map { $0[5] } == [.float(.infinity), .float(1e-320)])
+        #expect(rows.map { $0[4] } == [.float(-.infinity), .float(0)], "underflow to zero is rounding, not overflow")
+    }
 }
