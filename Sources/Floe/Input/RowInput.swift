@@ -9,18 +9,21 @@ public enum RowInput {
     /// partition).
     public static let defaultBatchRows = 1_048_576
 
-    /// Reads ndjson or CSV text from `fileDescriptor` to its end.
+    /// Reads ndjson or CSV text from `fileDescriptor` to its end. An empty input (no bytes, only
+    /// blank lines or a byte order mark), CSV included, gives no batches.
     ///
     /// - Parameters:
     ///   - schema: The target columns (the table's), see ``RowDecoder``.
     ///   - allowsNewColumns: Whether unknown columns are added (types inferred).
+    ///   - maxRecordBytes: The most bytes of one record (``RecordSplitter/maxRecordBytes``).
     ///   - progress: Called after each chunk with the bytes read so far.
-    /// - Throws: ``DeltaError/Code/invalidArgument`` naming the line and column of malformed input,
-    ///   ``DeltaError/Code/io`` for read errors.
+    /// - Throws: ``DeltaError/Code/invalidArgument`` naming the line and column of malformed input
+    ///   (and the line of a record over the size limit), ``DeltaError/Code/io`` for read errors.
     public static func readText(fileDescriptor: Int32, format: RowInputFormat, schema: Schema, allowsNewColumns: Bool,
                                 batchRows: Int = defaultBatchRows, label: String = "standard input",
+                                maxRecordBytes: Int = RecordSplitter.defaultMaxRecordBytes,
                                 progress: ((Int) -> Void)? = nil) throws -> [RecordBatch] {
-        var splitter = RecordSplitter(format: format)
+        var splitter = RecordSplitter(format: format, maxRecordBytes: maxRecordBytes)
         let decoder = RowDecoder(schema: schema, allowsNewColumns: allowsNewColumns)
         var batches: [RecordBatch] = []
         var headerSet = false
@@ -48,23 +51,22 @@ public enum RowInput {
             progress?(total)
         }
         try consume(try splitter.finish())
-        if format == .csv && splitter.csvHeader == nil {
-            throw DeltaError(.invalidArgument, "\(label) has no CSV header row")
-        }
+        // No CSV header means no records either: an empty input, like an empty ndjson input.
         if let batch = try decoder.finish() { batches.append(batch) }
         return batches
     }
 
     /// Reads ndjson or CSV text from the file at `path`.
     public static func readText(path: String, format: RowInputFormat, schema: Schema, allowsNewColumns: Bool,
-                                batchRows: Int = defaultBatchRows, progress: ((Int) -> Void)? = nil) throws -> [RecordBatch] {
+                                batchRows: Int = defaultBatchRows, maxRecordBytes: Int = RecordSplitter.defaultMaxRecordBytes,
+                                progress: ((Int) -> Void)? = nil) throws -> [RecordBatch] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw DeltaError(errno == ENOENT ? .fileNotFound : .io, "cannot open input '\(path)': \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         return try readText(fileDescriptor: fd, format: format, schema: schema, allowsNewColumns: allowsNewColumns,
-                            batchRows: batchRows, label: "'\(path)'", progress: progress)
+                            batchRows: batchRows, label: "'\(path)'", maxRecordBytes: maxRecordBytes, progress: progress)
     }
 
     /// Reads every row of a Parquet file (its own column types; the table write conforms them).

@@ -128,4 +128,66 @@ struct RowInputHostileTests {
         #expect(rows.map { $0[5] } == [.float(.infinity), .float(1e-320)])
         #expect(rows.map { $0[4] } == [.float(-.infinity), .float(0)], "underflow to zero is rounding, not overflow")
     }
+
+    // MARK: bounded records
+
+    /// Feeds `chunks` to a splitter limited to `limit` bytes per record.
+    static func split(_ chunks: [[UInt8]], format: RowInputFormat, limit: Int) throws -> [InputRecord] {
+        var splitter = RecordSplitter(format: format, maxRecordBytes: limit)
+        var records: [InputRecord] = []
+        for c in chunks { records += try splitter.feed(c) }
+        return records + (try splitter.finish())
+    }
+
+    @Test("a record longer than the limit is an error naming its line and the limit, in any chunking",
+          arguments: [RowInputFormat.ndjson, .csv])
+    func recordSizeLimit(format: RowInputFormat) throws {
+        let ok = Array(repeating: UInt8(ascii: "a"), count: 16)
+        let long = Array(repeating: UInt8(ascii: "a"), count: 17)
+        let nl = [UInt8(ascii: "\n")]
+        // Exactly the limit is fine (with LF or CRLF); one byte more is not.
+        #expect(try Self.split([ok + nl, ok + [0x0D] + nl, ok], format: format, limit: 16).count == (format == .csv ? 2 : 3))
+        for chunk in [1, 5, 1 << 20] {
+            let bytes = ok + nl + ok + nl + long + nl
+            let chunks = stride(from: 0, to: bytes.count, by: chunk).map { Array(bytes[$0..<min(bytes.count, $0 + chunk)]) }
+            let message = RowInputTests.error { _ = try Self.split(chunks, format: format, limit: 16) }
+            #expect(message.hasPrefix("line 3: the record is longer than the record size limit of 16 bytes"), "\(message)")
+        }
+        // Input without any line break stops at the limit instead of growing without bound.
+        var splitter = RecordSplitter(format: format, maxRecordBytes: 1 << 10)
+        let zeros = [UInt8](repeating: 0, count: 300)
+        var fed = 0
+        let message = RowInputTests.error {
+            while fed < 1 << 20 { _ = try splitter.feed(zeros); fed += zeros.count }
+        }
+        #expect(message.hasPrefix("line 1: the record is longer than the record size limit of 1024 bytes (1 KiB)"), "\(message)")
+        #expect(fed <= 1 << 10, "stopped after \(fed) bytes")
+        #expect(RecordSplitter(format: format).maxRecordBytes == 64 << 20)
+    }
+
+    @Test("a quoted CSV field spanning lines counts toward its record's size")
+    func csvQuotedFieldLimit() {
+        let text = "id,str\n1,\"" + String(repeating: "ab\n", count: 20) + "\"\n"
+        let message = RowInputTests.error { _ = try Self.split([Array(text.utf8)], format: .csv, limit: 40) }
+        #expect(message.hasPrefix("line 2: the record is longer than the record size limit of 40 bytes"), "\(message)")
+    }
+
+    // MARK: empty input
+
+    @Test("empty CSV input, or only a byte order mark or blank lines, gives no rows and no error",
+          arguments: ["", "\u{FEFF}", "\n\n", "\r\n"])
+    func emptyCSV(text: String) throws {
+        let fd = try Self.pipe(text)
+        defer { close(fd) }
+        let batches = try RowInput.readText(fileDescriptor: fd, format: .csv, schema: Self.schema, allowsNewColumns: false)
+        #expect(batches.isEmpty)
+    }
+
+    /// A file descriptor reading `text`.
+    static func pipe(_ text: String) throws -> Int32 {
+        let path = NSTemporaryDirectory() + "floe-input-\(UUID().uuidString)"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { unlink(path) }
+        return open(path, O_RDONLY)
+    }
 }

@@ -21,6 +21,10 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("txn-version"), help: ArgumentHelp("The write's version for --app-id; a version at or below the table's recorded one is skipped.", valueName: "N"))
     var txnVersion: Int64?
 
+    @Option(name: .customLong("max-record-bytes"),
+            help: ArgumentHelp("The longest ndjson line or CSV record accepted, in bytes (default 64 MiB); a longer one is an error.", valueName: "N"))
+    var maxRecordBytes: Int = RecordSplitter.defaultMaxRecordBytes
+
     @Flag(help: "Create the table first when it does not exist (needs --schema).")
     var create = false
 
@@ -37,6 +41,7 @@ struct InputOptions: ParsableArguments {
         if txnVersion != nil && appID == nil { throw ValidationError("--txn-version needs --app-id") }
         if let txnVersion, txnVersion < 0 { throw ValidationError("--txn-version must not be negative, got \(txnVersion)") }
         if let appID, appID.isEmpty { throw ValidationError("--app-id must not be empty") }
+        if maxRecordBytes < 1 { throw ValidationError("--max-record-bytes must be at least 1, got \(maxRecordBytes)") }
     }
 
     /// The input format: explicit, else from the file extension, else ndjson.
@@ -187,10 +192,12 @@ struct TableWriteRunner {
         case .ndjson, .csv:
             if options.readsStandardInput {
                 batches = try RowInput.readText(fileDescriptor: 0, format: format, schema: target.schema,
-                                                allowsNewColumns: options.mergeSchema, progress: report)
+                                                allowsNewColumns: options.mergeSchema,
+                                                maxRecordBytes: options.maxRecordBytes, progress: report)
             } else {
                 batches = try RowInput.readText(path: label, format: format, schema: target.schema,
-                                                allowsNewColumns: options.mergeSchema, progress: report)
+                                                allowsNewColumns: options.mergeSchema,
+                                                maxRecordBytes: options.maxRecordBytes, progress: report)
             }
         }
         let rows = batches.reduce(0) { $0 + $1.count }

@@ -53,6 +53,7 @@ struct StreamAppender {
             let take = min(batchRows, queue.records.count)
             let batchRecords = Array(queue.records.prefix(take))
             queue.records.removeFirst(take)
+            queue.condition.broadcast()  // the reader may wait for room
             queue.oldestArrival = queue.records.isEmpty ? nil : Date()
             let header = queue.csvHeader
             let error = queue.error
@@ -94,10 +95,14 @@ struct StreamAppender {
 
     private func startReader(fd: Int32, format: RowInputFormat, queue: RecordQueue) {
         let thread = Thread {
-            var splitter = RecordSplitter(format: format)
+            var splitter = RecordSplitter(format: format, maxRecordBytes: options.maxRecordBytes)
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            // Backpressure: the reader waits while a few batches' worth of records are queued, so
+            // input arriving faster than it is committed is not buffered without bound.
+            let limit = max(batchRows.multipliedReportingOverflow(by: 2).overflow ? Int.max : 2 * batchRows, 10_000)
             func publish(_ records: [InputRecord]) {
                 queue.condition.lock()
+                while queue.records.count >= limit && !queue.interrupted && queue.error == nil { queue.condition.wait() }
                 if queue.csvHeader == nil, let names = splitter.csvHeader {
                     queue.csvHeader = (names, splitter.csvHeaderLine)
                 }
