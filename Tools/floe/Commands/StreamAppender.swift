@@ -31,6 +31,10 @@ struct StreamAppender {
             fd = open(path, O_RDONLY)
             guard fd >= 0 else { throw CLIError("cannot open input '\(path)': \(String(cString: strerror(errno)))") }
         }
+        // A recorded version of Int64.max leaves no next version: refuse before reading any input.
+        if let app = options.appID, options.txnVersion == nil, let recorded = try? table.snapshot().transactionVersion(for: app) {
+            _ = try Self.version(after: recorded, app: app, firstLine: nil)
+        }
         let queue = RecordQueue()
         startReader(fd: fd, format: format, queue: queue)
         let signals = trapSignals(queue)
@@ -39,6 +43,8 @@ struct StreamAppender {
         var snapshot: Snapshot?
         var created = false
         var nextTxn: Int64?
+        /// The last batch used version Int64.max: no later batch can be committed.
+        var txnExhausted = false
         while true {
             queue.condition.lock()
             while queue.records.isEmpty && !queue.finished && !queue.interrupted && queue.error == nil {
@@ -81,9 +87,13 @@ struct StreamAppender {
                 write.mode = .append
                 write.mergesSchema = options.mergeSchema
                 if let app = options.appID {
-                    let version = nextTxn ?? options.txnVersion ?? ((current.transactionVersion(for: app) ?? -1) + 1)
+                    let firstLine = batchRecords.first?.line
+                    if txnExhausted { _ = try Self.version(after: .max, app: app, firstLine: firstLine) }
+                    let version = try nextTxn ?? options.txnVersion
+                        ?? Self.version(after: current.transactionVersion(for: app) ?? -1, app: app, firstLine: firstLine)
                     write.applicationTransaction = (app, version)
-                    nextTxn = version + 1
+                    // Checked: the batch after one at Int64.max has no version.
+                    (nextTxn, txnExhausted) = version == .max ? (nil, true) : (version + 1, false)
                 }
                 let result = try table.write(batch.map { [$0] } ?? [], options: write)
                 Terminal.emit(result.isSkipped ? "{\"version\":\(result.version),\"skipped\":true}" : "{\"version\":\(result.version)}")
@@ -91,6 +101,17 @@ struct StreamAppender {
             }
             if done { break }
         }
+    }
+
+    /// The transaction version after `version` for `app`; an error when `version` is Int64.max,
+    /// naming the input line from which rows were not committed (when rows were read).
+    static func version(after version: Int64, app: String, firstLine: Int?) throws -> Int64 {
+        let (next, overflow) = version.addingReportingOverflow(1)
+        guard !overflow else {
+            let lost = firstLine.map { "; the rows from input line \($0) on were not committed" } ?? ""
+            throw CLIError("application '\(app)' has used transaction version \(Int64.max), the largest, so no later batch can be committed\(lost)")
+        }
+        return next
     }
 
     private func startReader(fd: Int32, format: RowInputFormat, queue: RecordQueue) {
