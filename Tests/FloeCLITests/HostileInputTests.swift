@@ -169,4 +169,54 @@ struct HostileInputTests {
         #expect(again.stdout == "{\"version\":2,\"skipped\":true}\n")
         #expect(try CLI.version(of: table) == 2)
     }
+
+    @Test("a Parquet input of 100 row groups becomes one data file, not 100")
+    func parquetRowGroupsCoalesce() throws {
+        let dir = CLI.scratch("rowgroups")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { CLI.cleanup(dir) }
+        let file = dir + "/in.parquet"
+        guard try Self.python("""
+            import pyarrow as pa, pyarrow.parquet as pq
+            pq.write_table(pa.table({'id': pa.array(range(1000), pa.int64())}), '\(file)', row_group_size=10)
+            assert pq.ParquetFile('\(file)').metadata.num_row_groups == 100
+            """) else { return }
+        let table = dir + "/t"
+        expectSuccess(try CLI.run(["append", table, "--create", "--schema", "id long", "--input", file]))
+        let files = try CLI.run(["files", table])
+        expectSuccess(files)
+        let parquet = try FileManager.default.contentsOfDirectory(atPath: table).filter { $0.hasSuffix(".parquet") }
+        #expect(parquet.count == 1, "\(parquet.count) data files")
+        let count = try CLI.run(["sql", "SELECT count(*) AS n, sum(id) AS s FROM t", "--table", "t=\(table)", "--format", "ndjson"])
+        #expect(count.stdoutLines == [#"{"n":1000,"s":499500}"#])
+    }
+
+    // MARK: error messages name the input line
+
+    @Test("overwrite --where: a row outside the predicate is named by its row and input line, counted from 1")
+    func overwriteWhereNamesTheLine() throws {
+        let table = CLI.scratch("ow-line")
+        defer { CLI.cleanup(table) }
+        expectSuccess(try CLI.run(["create", table, "--schema", "id long, day date", "--partition-by", "day"]))
+        let input = "{\"id\":1,\"day\":\"2026-11-24\"}\n\n{\"id\":2,\"day\":\"2026-11-25\"}\n"
+        let r = try CLI.run(["overwrite", table, "--where", "day = DATE '2026-11-24'"], stdin: input)
+        expectError(r, "row 2 of the overwrite (input line 3) does not match the replaceWhere condition")
+        // NOT NULL and CHECK violations name the input line too.
+        expectSuccess(try CLI.run(["constraint", table, "add", "positive", "id > 0"]))
+        expectError(try CLI.run(["append", table], stdin: "{\"id\":1}\n\n\n{\"id\":-1}\n"), "row 2 of the append (input line 4) violates")
+        expectError(try CLI.run(["append", table, "--format", "csv"], stdin: "id\n1\n-5\n"), "row 2 of the append (input line 3) violates")
+    }
+
+    @Test("a too-deep schema merge names the depth limit and the input line, not 'schema JSON is malformed'")
+    func tooDeepMerge() throws {
+        let table = try Self.table("deep", "id long")
+        defer { CLI.cleanup(table) }
+        let deep = String(repeating: "{\"a\":", count: 100) + "1" + String(repeating: "}", count: 100)
+        let r = try CLI.run(["append", table, "--merge-schema"], stdin: "{\"id\":1}\n{\"id\":2,\"x\":\(deep)}\n")
+        expectError(r, "line 2, column 'x", "more than 64 levels deep")
+        #expect(!r.stderr.contains("malformed"))
+        // Within the limit it is fine.
+        let ok = String(repeating: "{\"a\":", count: 60) + "1" + String(repeating: "}", count: 60)
+        expectSuccess(try CLI.run(["append", table, "--merge-schema"], stdin: "{\"id\":3,\"y\":\(ok)}\n"))
+    }
 }

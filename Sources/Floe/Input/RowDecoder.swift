@@ -239,7 +239,7 @@ public final class RowDecoder {
             let line: Int
             switch value {
             case nil: continue
-            case .json(let v, let l)?: inferred = try inferJSON(v, path: name, line: l); line = l
+            case .json(let v, let l)?: inferred = try inferJSON(v, path: name, line: l, depth: 1); line = l
             case .text(let t, let l)?: inferred = inferText(t); line = l
             }
             guard let inferred else { continue }
@@ -259,7 +259,16 @@ public final class RowDecoder {
         return .string
     }
 
-    private static func inferJSON(_ value: JSONValue, path: String, line: Int) throws -> DataType? {
+    /// The type of a new column's JSON value at nesting `depth` (1 for the column itself); a value
+    /// nested deeper than ``DeltaType/maxNestingDepth`` is an error naming the line and the limit.
+    private static func inferJSON(_ value: JSONValue, path: String, line: Int, depth: Int) throws -> DataType? {
+        switch value {
+        case .array, .object:
+            guard depth < DeltaType.maxNestingDepth else {
+                throw JSONScalar.fail(line, path, "a new column nested more than \(DeltaType.maxNestingDepth) levels deep (the limit for column types)")
+            }
+        default: break
+        }
         switch value {
         case .null: return nil
         case .bool: return .boolean
@@ -268,7 +277,7 @@ public final class RowDecoder {
         case .array(let items):
             var element: DataType?
             for item in items {
-                guard let t = try inferJSON(item, path: path + ".element", line: line) else { continue }
+                guard let t = try inferJSON(item, path: path + ".element", line: line, depth: depth + 1) else { continue }
                 guard let e = element else { element = t; continue }
                 guard let u = unify(e, t) else {
                     throw DeltaError(.invalidArgument, "line \(line), column '\(path)': array elements of different types (\(ConditionParser.typeName(e)) and \(ConditionParser.typeName(t)))")
@@ -279,7 +288,7 @@ public final class RowDecoder {
         case .object(let object):
             var fields: [Field] = []
             for member in object {
-                guard let t = try inferJSON(member.value, path: path + "." + member.key, line: line) else {
+                guard let t = try inferJSON(member.value, path: path + "." + member.key, line: line, depth: depth + 1) else {
                     if !fields.contains(where: { $0.name == member.key }) { fields.append(Field(member.key, .null)) }
                     continue
                 }

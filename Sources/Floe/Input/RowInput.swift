@@ -23,6 +23,18 @@ public enum RowInput {
                                 batchRows: Int = defaultBatchRows, label: String = "standard input",
                                 maxRecordBytes: Int = RecordSplitter.defaultMaxRecordBytes,
                                 progress: ((Int) -> Void)? = nil) throws -> [RecordBatch] {
+        var lines: [Int]? = nil
+        return try readText(fileDescriptor: fileDescriptor, format: format, schema: schema, allowsNewColumns: allowsNewColumns,
+                            batchRows: batchRows, label: label, maxRecordBytes: maxRecordBytes, lines: &lines, progress: progress)
+    }
+
+    /// ``readText(fileDescriptor:format:schema:allowsNewColumns:batchRows:label:maxRecordBytes:progress:)``
+    /// that also appends to `lines` (when not nil) the 1-based input line of each row, in order
+    /// (for ``WriteOptions/inputLines``).
+    public static func readText(fileDescriptor: Int32, format: RowInputFormat, schema: Schema, allowsNewColumns: Bool,
+                                batchRows: Int = defaultBatchRows, label: String = "standard input",
+                                maxRecordBytes: Int = RecordSplitter.defaultMaxRecordBytes, lines: inout [Int]?,
+                                progress: ((Int) -> Void)? = nil) throws -> [RecordBatch] {
         var splitter = RecordSplitter(format: format, maxRecordBytes: maxRecordBytes)
         let decoder = RowDecoder(schema: schema, allowsNewColumns: allowsNewColumns)
         var batches: [RecordBatch] = []
@@ -34,6 +46,7 @@ public enum RowInput {
             }
             for record in records {
                 try decoder.append(record)
+                lines?.append(record.line)
                 if decoder.count >= batchRows, let batch = try decoder.finish() { batches.append(batch) }
             }
         }
@@ -60,13 +73,23 @@ public enum RowInput {
     public static func readText(path: String, format: RowInputFormat, schema: Schema, allowsNewColumns: Bool,
                                 batchRows: Int = defaultBatchRows, maxRecordBytes: Int = RecordSplitter.defaultMaxRecordBytes,
                                 progress: ((Int) -> Void)? = nil) throws -> [RecordBatch] {
+        var lines: [Int]? = nil
+        return try readText(path: path, format: format, schema: schema, allowsNewColumns: allowsNewColumns, batchRows: batchRows,
+                            maxRecordBytes: maxRecordBytes, lines: &lines, progress: progress)
+    }
+
+    /// Reads ndjson or CSV text from the file at `path`, appending each row's input line to
+    /// `lines` when it is not nil.
+    public static func readText(path: String, format: RowInputFormat, schema: Schema, allowsNewColumns: Bool,
+                                batchRows: Int = defaultBatchRows, maxRecordBytes: Int = RecordSplitter.defaultMaxRecordBytes,
+                                lines: inout [Int]?, progress: ((Int) -> Void)? = nil) throws -> [RecordBatch] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw DeltaError(errno == ENOENT ? .fileNotFound : .io, "cannot open input '\(path)': \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         return try readText(fileDescriptor: fd, format: format, schema: schema, allowsNewColumns: allowsNewColumns,
-                            batchRows: batchRows, label: "'\(path)'", maxRecordBytes: maxRecordBytes, progress: progress)
+                            batchRows: batchRows, label: "'\(path)'", maxRecordBytes: maxRecordBytes, lines: &lines, progress: progress)
     }
 
     /// Reads every row of a Parquet file (its own column types; the table write conforms them).

@@ -129,6 +129,63 @@ struct WriteHostileTests {
         #expect(throws: ColumnarError.self) { try Condition.coerce(.int(.max), to: .decimal(precision: 38, scale: 30), column: "d") }
         #expect(try Condition.coerce(.int(12), to: .decimal(precision: 38, scale: 30), column: "d") == .decimal(12 * (try #require(Int128("1" + String(repeating: "0", count: 30))))))
     }
+
+    @Test("many small batches (a Parquet input's row groups) are coalesced into few files")
+    func smallBatchesCoalesce() throws {
+        let dir = try Fixtures.scratchDirectory("write-coalesce")
+        defer { Fixtures.remove(dir) }
+        let table = Table(path: dir)
+        try table.create(schema: try StructType(ddl: "id long, k string"), partitionColumns: ["k"])
+        let schema = Schema([Field("id", .int64), Field("k", .string)])
+        let batches = try (0..<100).map { b in
+            try RecordBatch(schema: schema, columns: [
+                try Column((0..<10).map { .int(Int64(b * 10 + $0)) }, type: .int64),
+                try Column((0..<10).map { .string($0 % 2 == 0 ? "even" : "odd") }, type: .string),
+            ])
+        }
+        let result = try table.append(batches)
+        #expect(result.filesAdded == 2, "one file per partition, not one per batch")
+        #expect(try table.scan().files().count == 2)
+        var batchesRead = try table.scan().batches()
+        #expect(Set(try batchesRead.collectRows().map { $0[0] }) == Set((0..<1000).map { Scalar.int(Int64($0)) }))
+
+        // The file limits still hold: rows per file, and the target size.
+        var options = WriteOptions()
+        options.maxRowsPerFile = 150
+        #expect(try table.append(batches, options: options).filesAdded == 8)  // 500 rows per partition
+        options = WriteOptions()
+        options.targetFileSize = 1
+        #expect(try table.append(Array(batches.prefix(3)), options: options).filesAdded == 6)
+    }
+
+    @Test("merging a schema deeper than the nesting limit is refused naming the column and the limit")
+    func tooDeepMerge() throws {
+        let (table, dir) = try Self.table("id long")
+        defer { Fixtures.remove(dir) }
+        var type = DataType.int64
+        for _ in 0..<70 { type = .struct([Field("a", type)]) }
+        let batch = try RecordBatch(schema: Schema([Field("id", .int64), Field("deep", type)]), columns: [
+            try Column([.int(1)], type: .int64), Column.nulls(type, count: 1),
+        ])
+        var options = WriteOptions()
+        options.mergesSchema = true
+        let (code, text) = Self.message { try table.append([batch], options: options) }
+        #expect(code == .invalidArgument)
+        #expect(text == "column 'deep' would nest types 71 levels deep; the limit is 64 levels", "\(text)")
+    }
+
+    @Test("errors naming a row name its input line when the write has them")
+    func rowErrorsNameInputLines() throws {
+        let (table, dir) = try Self.table("id long not null")
+        defer { Fixtures.remove(dir) }
+        let batch = try RecordBatch(schema: Schema([Field("id", .int64)]), columns: [try Column([.int(1), .null], type: .int64)])
+        var options = WriteOptions()
+        options.inputLines = [3, 9]
+        let (_, text) = Self.message { try table.append([batch], options: options) }
+        #expect(text.contains("row 2 of the write (input line 9) is null"), "\(text)")
+        let (_, plain) = Self.message { try table.append([batch]) }
+        #expect(plain.contains("row 2 of the write is null"), "\(plain)")
+    }
 }
 
 extension ScanBatches {

@@ -173,6 +173,7 @@ struct TableWriteRunner {
         let progress = ProgressLine()
         let format = options.resolvedFormat
         var batches: [RecordBatch]
+        var lines: [Int]? = nil
         let label = options.readsStandardInput ? "standard input" : options.input ?? ""
         let total: Int64? = options.readsStandardInput ? nil
             : (try? FileManager.default.attributesOfItem(atPath: label)[.size] as? NSNumber)?.int64Value
@@ -190,14 +191,15 @@ struct TableWriteRunner {
                 batches = try RowInput.readParquet(path: label)
             }
         case .ndjson, .csv:
+            lines = []
             if options.readsStandardInput {
                 batches = try RowInput.readText(fileDescriptor: 0, format: format, schema: target.schema,
                                                 allowsNewColumns: options.mergeSchema,
-                                                maxRecordBytes: options.maxRecordBytes, progress: report)
+                                                maxRecordBytes: options.maxRecordBytes, lines: &lines, progress: report)
             } else {
                 batches = try RowInput.readText(path: label, format: format, schema: target.schema,
                                                 allowsNewColumns: options.mergeSchema,
-                                                maxRecordBytes: options.maxRecordBytes, progress: report)
+                                                maxRecordBytes: options.maxRecordBytes, lines: &lines, progress: report)
             }
         }
         let rows = batches.reduce(0) { $0 + $1.count }
@@ -210,6 +212,7 @@ struct TableWriteRunner {
         write.mergesSchema = options.mergeSchema
         if let app = options.appID, let v = options.txnVersion { write.applicationTransaction = (app, v) }
         write.replaceWhere = condition
+        write.inputLines = lines
         let result = try table.write(batches, options: write)
         progress.clear()
         print(result.isSkipped ? "{\"version\":\(result.version),\"skipped\":true}" : "{\"version\":\(result.version)}")

@@ -86,6 +86,7 @@ struct StreamAppender {
                 var write = WriteOptions()
                 write.mode = .append
                 write.mergesSchema = options.mergeSchema
+                write.inputLines = batchRecords.map(\.line)
                 if let app = options.appID {
                     let firstLine = batchRecords.first?.line
                     if txnExhausted { _ = try Self.version(after: .max, app: app, firstLine: firstLine) }
