@@ -134,6 +134,25 @@ struct HostileInputTests {
         expectError(try CLI.run(["append", table, "--stream", "--input", "/dev/zero", "--max-record-bytes", "1000"]),
                     "line 1: the record is longer than the record size limit of 1000 bytes")
         expectUsageError(try CLI.run(["append", table, "--max-record-bytes", "0"]), "--max-record-bytes")
+        // Parquet from a standard input that never ends (/dev/zero) fails after 4 bytes instead of
+        // being read into memory to an end that never comes.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["append", table, "--format", "parquet"]
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/zero"))
+        let errPath = table + ".stderr"
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer { CLI.cleanup(errPath) }
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        #expect(stderr == "error: Parquet input: standard input is not a Parquet file (it does not start with PAR1)\n", "\(stderr)")
         #expect(try CLI.version(of: table) == 0)
     }
 

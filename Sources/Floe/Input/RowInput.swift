@@ -101,6 +101,28 @@ public enum RowInput {
         }
     }
 
+    /// Reads every row of a Parquet file from `fileDescriptor` (e.g. standard input), which is
+    /// read into memory to its end; input that does not start with the Parquet magic `PAR1` is
+    /// refused as soon as its first 4 bytes are read, so a non-Parquet stream (`/dev/zero`) is
+    /// not buffered.
+    public static func readParquet(fileDescriptor: Int32, label: String = "standard input") throws -> [RecordBatch] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fileDescriptor, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DeltaError(.io, "reading \(label): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+            if bytes.count >= 4 && !bytes.starts(with: Array("PAR1".utf8)) {
+                throw DeltaError(.invalidArgument, "Parquet input: \(label) is not a Parquet file (it does not start with PAR1)")
+            }
+        }
+        return try readParquet(bytes: bytes, label: label)
+    }
+
     /// Reads every row of a Parquet file held in memory (e.g. read from standard input).
     public static func readParquet(bytes: [UInt8], label: String = "standard input") throws -> [RecordBatch] {
         do {

@@ -186,7 +186,7 @@ struct TableWriteRunner {
         case .parquet:
             progress.update("reading \(label)…", force: true)
             if options.readsStandardInput {
-                batches = try RowInput.readParquet(bytes: Array(FileHandle.standardInput.readDataToEndOfFile()))
+                batches = try RowInput.readParquet(fileDescriptor: 0)
             } else {
                 batches = try RowInput.readParquet(path: label)
             }
