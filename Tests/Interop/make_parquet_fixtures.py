@@ -761,6 +761,12 @@ def fixtures() -> list[Fixture]:
     add("decimals_flba", "decimal128/256 as FIXED_LEN_BYTE_ARRAY (pyarrow's default)",
         lambda rng: decimal_table(rng, 400, wide=True), row_group_size=150)
 
+    add("decimals_flba_every_width", "decimal128 of every precision 1..38 as FIXED_LEN_BYTE_ARRAY (pyarrow's default): "
+        "every byte width 1..16, including FLBA(4) for precision 7..9",
+        lambda rng: pa.table({f"decimal_{p}_{p // 3}": pa.array(with_nulls(rng, decimal_column(rng, 300, p, p // 3), keep=5),
+                                                                  pa.decimal128(p, p // 3)) for p in range(1, 39)}),
+        row_group_size=120)
+
     add("temporal", "date32; timestamps s/ms/us/ns naive, UTC and America/New_York; time32[ms], time64[us/ns]",
         lambda rng: temporal_table(rng, 500), row_group_size=200)
     add("timestamps_int96", "timestamps stored as deprecated INT96 (read back as nanoseconds)",

@@ -32,7 +32,7 @@ struct ConstraintChecker {
     ///
     /// - Throws: ``DeltaError/Code/constraintViolation`` naming the constraint, its columns with
     ///   their values, and the first violating row (1-based within the write).
-    func check(_ batch: RecordBatch, firstRow: Int, action: String = "append") throws {
+    func check(_ batch: RecordBatch, firstRow: Int, action: String = "append", options: WriteOptions = WriteOptions()) throws {
         for (constraint, condition) in zip(constraints, conditions) {
             let states = try Self.evaluate(condition, batch, constraint: constraint)
             guard let bad = states.firstIndex(where: { $0 != .yes }) else { continue }
@@ -42,7 +42,7 @@ struct ConstraintChecker {
                 return "\(name) = \(Self.display(value))"
             }
             let outcome = states[bad] == .unknown ? "NULL" : "false"
-            throw DeltaError(.constraintViolation, "row \(firstRow + bad) of the \(action) violates the \(constraint.label): the expression is \(outcome) for \(values.isEmpty ? "the row" : values.joined(separator: ", ")); nothing was committed")
+            throw DeltaError(.constraintViolation, "row \(firstRow + bad) of the \(action)\(options.lineSuffix(row: firstRow + bad - 1)) violates the \(constraint.label): the expression is \(outcome) for \(values.isEmpty ? "the row" : values.joined(separator: ", ")); nothing was committed")
         }
     }
 

@@ -42,8 +42,17 @@ public struct InputRecord: Sendable {
 /// Splits a byte stream of ndjson or CSV into ``InputRecord``s, chunk by chunk (chunks may split
 /// lines and quoted fields anywhere). Blank ndjson lines are skipped; a leading UTF-8 byte order
 /// mark is ignored. For CSV the first row is the header (``csvHeader``), not a record.
+///
+/// Memory is bounded: a record (an ndjson line, or a CSV row with its quoted line breaks) longer
+/// than ``maxRecordBytes`` is an error naming the line it starts on, so input without line breaks
+/// (`/dev/zero`, a binary file) fails cleanly instead of being buffered until memory runs out.
 public struct RecordSplitter: Sendable {
+    /// The default ``maxRecordBytes``: 64 MiB.
+    public static let defaultMaxRecordBytes = 64 << 20
+
     public let format: RowInputFormat
+    /// The most bytes one record may hold (its line break excluded).
+    public let maxRecordBytes: Int
     /// The CSV header row, once read.
     public private(set) var csvHeader: [String]?
     /// The line number the header row started on.
@@ -62,11 +71,26 @@ public struct RecordSplitter: Sendable {
     private var recordLine = 1
     private var recordStarted = false
     private var lastWasCR = false
+    private var recordBytes = 0
 
-    /// A splitter for `format` (`.ndjson` or `.csv`).
-    public init(format: RowInputFormat) {
+    /// A splitter for `format` (`.ndjson` or `.csv`) whose records hold at most `maxRecordBytes`
+    /// bytes (at least 1).
+    public init(format: RowInputFormat, maxRecordBytes: Int = RecordSplitter.defaultMaxRecordBytes) {
         precondition(format != .parquet, "Parquet input is not split into records")
         self.format = format
+        self.maxRecordBytes = max(1, maxRecordBytes)
+    }
+
+    /// The error for a record longer than ``maxRecordBytes`` starting on `line`.
+    private func tooLong(line: Int) -> DeltaError {
+        DeltaError(.invalidArgument, "line \(line): the record is longer than the record size limit of \(RecordSplitter.describe(bytes: maxRecordBytes)) (is the input missing line breaks, or not \(format.rawValue)?)")
+    }
+
+    /// `67108864 bytes (64 MiB)`.
+    static func describe(bytes: Int) -> String {
+        if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes) bytes (\(bytes >> 20) MiB)" }
+        if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes) bytes (\(bytes >> 10) KiB)" }
+        return "\(bytes) byte\(bytes == 1 ? "" : "s")"
     }
 
     /// The complete records in `bytes` (after what earlier chunks left pending).
@@ -83,7 +107,7 @@ public struct RecordSplitter: Sendable {
             if slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
         }
         switch format {
-        case .ndjson: feedLines(slice, into: &out)
+        case .ndjson: try feedLines(slice, into: &out)
         case .csv: try feedCSV(slice, into: &out)
         case .parquet: break
         }
@@ -99,7 +123,7 @@ public struct RecordSplitter: Sendable {
             pending = []
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
             switch format {
-            case .ndjson: feedLines(bytes, into: &out)
+            case .ndjson: try feedLines(bytes, into: &out)
             case .csv: try feedCSV(bytes, into: &out)
             case .parquet: break
             }
@@ -107,7 +131,7 @@ public struct RecordSplitter: Sendable {
         switch format {
         case .ndjson:
             if !pending.isEmpty {
-                emitLine(pending[...], into: &out)
+                try emitLine(pending[...], into: &out)
                 pending = []
             }
         case .csv:
@@ -120,23 +144,25 @@ public struct RecordSplitter: Sendable {
         return out
     }
 
-    private mutating func emitLine(_ bytes: ArraySlice<UInt8>, into out: inout [InputRecord]) {
+    private mutating func emitLine(_ bytes: ArraySlice<UInt8>, into out: inout [InputRecord]) throws {
         var b = bytes
         if b.last == 0x0D { b = b.dropLast() }
+        if b.count > maxRecordBytes { throw tooLong(line: pendingLine) }
         if b.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
         out.append(InputRecord(line: pendingLine, payload: .json(Array(b))))
     }
 
-    private mutating func feedLines(_ bytes: ArraySlice<UInt8>, into out: inout [InputRecord]) {
+    private mutating func feedLines(_ bytes: ArraySlice<UInt8>, into out: inout [InputRecord]) throws {
         var start = bytes.startIndex
         var i = bytes.startIndex
         while i < bytes.endIndex {
             if bytes[i] == 0x0A {
                 if pending.isEmpty {
-                    emitLine(bytes[start..<i], into: &out)
+                    try emitLine(bytes[start..<i], into: &out)
                 } else {
+                    guard pending.count + (i - start) <= maxRecordBytes + 1 else { throw tooLong(line: pendingLine) }
                     pending.append(contentsOf: bytes[start..<i])
-                    emitLine(pending[...], into: &out)
+                    try emitLine(pending[...], into: &out)
                     pending = []
                 }
                 line += 1
@@ -145,14 +171,22 @@ public struct RecordSplitter: Sendable {
             }
             i += 1
         }
+        // The incomplete last line, kept for the next chunk: never more than the limit (+1 for a
+        // CR that may precede the line feed).
+        guard pending.count + (bytes.endIndex - start) <= maxRecordBytes + 1 else { throw tooLong(line: pendingLine) }
         pending.append(contentsOf: bytes[start..<bytes.endIndex])
     }
 
-    private mutating func endField() {
-        if fieldQuoted {
-            fields.append(String(decoding: field, as: UTF8.self))
+    /// Ends the current field; a field that is not valid UTF-8 is refused (as in ndjson), never
+    /// replaced, naming its record's line and its position.
+    private mutating func endField() throws {
+        if !fieldQuoted && field.isEmpty {
+            fields.append(nil)
         } else {
-            fields.append(field.isEmpty ? nil : String(decoding: field, as: UTF8.self))
+            guard let text = String(validating: field, as: UTF8.self) else {
+                throw DeltaError(.invalidArgument, "line \(recordLine): CSV field \(fields.count + 1) is not valid UTF-8")
+            }
+            fields.append(text)
         }
         field.removeAll(keepingCapacity: true)
         fieldQuoted = false
@@ -160,10 +194,11 @@ public struct RecordSplitter: Sendable {
     }
 
     private mutating func endRecord(into out: inout [InputRecord]) throws {
-        endField()
+        try endField()
         let record = fields
         fields.removeAll(keepingCapacity: true)
         recordStarted = false
+        recordBytes = 0
         // A blank line (one empty field) is skipped.
         if record.count == 1 && record[0] == nil { return }
         if csvHeader == nil {
@@ -191,6 +226,10 @@ public struct RecordSplitter: Sendable {
                 recordStarted = true
                 recordLine = line
             }
+            recordBytes += 1
+            if recordBytes > maxRecordBytes && !(byte == 0x0A || byte == 0x0D) || recordBytes > maxRecordBytes + 1 {
+                throw tooLong(line: recordLine)
+            }
             if inQuotes {
                 if byte == 0x22 {
                     inQuotes = false
@@ -215,7 +254,7 @@ public struct RecordSplitter: Sendable {
                     field.append(byte)  // a stray quote inside an unquoted field is kept literally
                 }
             case 0x2C:  // ,
-                endField()
+                try endField()
             case 0x0A, 0x0D:
                 line += 1
                 lastWasCR = byte == 0x0D

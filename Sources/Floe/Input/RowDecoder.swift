@@ -239,7 +239,7 @@ public final class RowDecoder {
             let line: Int
             switch value {
             case nil: continue
-            case .json(let v, let l)?: inferred = try inferJSON(v, path: name, line: l); line = l
+            case .json(let v, let l)?: inferred = try inferJSON(v, path: name, line: l, depth: 1); line = l
             case .text(let t, let l)?: inferred = inferText(t); line = l
             }
             guard let inferred else { continue }
@@ -259,7 +259,16 @@ public final class RowDecoder {
         return .string
     }
 
-    private static func inferJSON(_ value: JSONValue, path: String, line: Int) throws -> DataType? {
+    /// The type of a new column's JSON value at nesting `depth` (1 for the column itself); a value
+    /// nested deeper than ``DeltaType/maxNestingDepth`` is an error naming the line and the limit.
+    private static func inferJSON(_ value: JSONValue, path: String, line: Int, depth: Int) throws -> DataType? {
+        switch value {
+        case .array, .object:
+            guard depth < DeltaType.maxNestingDepth else {
+                throw JSONScalar.fail(line, path, "a new column nested more than \(DeltaType.maxNestingDepth) levels deep (the limit for column types)")
+            }
+        default: break
+        }
         switch value {
         case .null: return nil
         case .bool: return .boolean
@@ -268,7 +277,7 @@ public final class RowDecoder {
         case .array(let items):
             var element: DataType?
             for item in items {
-                guard let t = try inferJSON(item, path: path + ".element", line: line) else { continue }
+                guard let t = try inferJSON(item, path: path + ".element", line: line, depth: depth + 1) else { continue }
                 guard let e = element else { element = t; continue }
                 guard let u = unify(e, t) else {
                     throw DeltaError(.invalidArgument, "line \(line), column '\(path)': array elements of different types (\(ConditionParser.typeName(e)) and \(ConditionParser.typeName(t)))")
@@ -279,7 +288,7 @@ public final class RowDecoder {
         case .object(let object):
             var fields: [Field] = []
             for member in object {
-                guard let t = try inferJSON(member.value, path: path + "." + member.key, line: line) else {
+                guard let t = try inferJSON(member.value, path: path + "." + member.key, line: line, depth: depth + 1) else {
                     if !fields.contains(where: { $0.name == member.key }) { fields.append(Field(member.key, .null)) }
                     continue
                 }
@@ -360,11 +369,9 @@ enum JSONScalar {
         case .float16, .float32, .float64:
             switch value {
             case .number(let n):
-                guard let d = Double(n.text) else { throw mismatch() }
-                return .float(d)
+                return try float(n.text, type: type, path: path, line: line) ?? { throw mismatch() }()
             case .string(let s):
-                guard let d = floatText(s) else { throw mismatch() }
-                return .float(d)
+                return try float(s, type: type, path: path, line: line) ?? { throw mismatch() }()
             default: throw mismatch()
             }
         case .decimal(let precision, let scale):
@@ -407,8 +414,8 @@ enum JSONScalar {
             }
             switch unit {
             case .microsecond: return .int(micros)
-            case .millisecond: return .int(micros / 1_000)
-            case .second: return .int(micros / 1_000_000)
+            case .millisecond: return .int(Temporal.floorDivide(micros, 1_000))
+            case .second: return .int(Temporal.floorDivide(micros, 1_000_000))
             case .nanosecond:
                 let (r, o) = micros.multipliedReportingOverflow(by: 1_000)
                 if o { throw fail(line, path, "\(shown(value)) is out of range for nanosecond timestamps") }
@@ -504,8 +511,7 @@ enum JSONScalar {
         case .int8, .int16, .int32, .int64, .uint8, .uint16, .uint32, .uint64:
             return try integer(trimmed, type: type, path: path, line: line) ?? { throw mismatch() }()
         case .float16, .float32, .float64:
-            guard let d = floatText(trimmed) else { throw mismatch() }
-            return .float(d)
+            return try float(trimmed, type: type, path: path, line: line) ?? { throw mismatch() }()
         case .decimal(let p, let s):
             return try decimal(trimmed, precision: p, scale: s, path: path, line: line) ?? { throw mismatch() }()
         case .date32, .timestamp, .binary, .fixedSizeBinary:
@@ -520,7 +526,8 @@ enum JSONScalar {
         var v = Int64(text)
         if v == nil, let d = Double(text), d.isFinite, d == d.rounded(), abs(d) < 9.0e15 { v = Int64(d) }
         guard let v else {
-            if text.allSatisfy({ $0.isASCIIDigitCharacter || $0 == "-" || $0 == "+" }) && !text.isEmpty {
+            let numeric = text.allSatisfy({ $0.isASCIIDigitCharacter || $0 == "-" || $0 == "+" }) && !text.isEmpty
+            if numeric || (text.contains(where: \.isASCIIDigitCharacter) && Double(text)?.isInfinite == true) {
                 throw fail(line, path, "\(text) is out of range for \(ConditionParser.typeName(type))")
             }
             return nil
@@ -536,6 +543,26 @@ enum JSONScalar {
             throw fail(line, path, "\(text) is out of range for \(ConditionParser.typeName(type)) (\(range.lowerBound) to \(range.upperBound))")
         }
         return .int(v)
+    }
+
+    /// A float column's value from text (a number, or `NaN`/`Infinity`/`-Infinity` spelled out);
+    /// nil when it is no number. A finite number beyond the type's range (`1e400` for a double,
+    /// `1e39` for a float) is an error: it never silently becomes infinity.
+    static func float(_ text: String, type: DataType, path: String, line: Int) throws -> Scalar? {
+        if let d = floatText(text) {
+            let fits: Bool = switch type {
+            case .float16: !d.isFinite || Float16(d).isFinite
+            case .float32: !d.isFinite || Float(d).isFinite
+            default: true
+            }
+            guard fits else { throw fail(line, path, "\(text.trimmingSpaces()) is out of range for \(ConditionParser.typeName(type))") }
+            return .float(d)
+        }
+        let t = text.trimmingSpaces()
+        if let d = Double(t), d.isInfinite, t.lowercased().allSatisfy({ $0.isASCIIDigitCharacter || "+-.e".contains($0) }) {
+            throw fail(line, path, "\(t) is out of range for \(ConditionParser.typeName(type))")
+        }
+        return nil
     }
 
     static func floatText(_ text: String) -> Double? {

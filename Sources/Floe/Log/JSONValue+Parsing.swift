@@ -217,24 +217,23 @@ struct JSONParser {
             case UInt8(ascii: "r"): utf8.append(0x0D)
             case UInt8(ascii: "t"): utf8.append(0x09)
             case UInt8(ascii: "u"):
+                // A surrogate escape is valid only as a high surrogate followed by an escaped
+                // low one; a lone surrogate is no Unicode scalar and is refused (never replaced:
+                // replacing it would change the text).
+                let escapeStart = index - 2
                 var scalar = try parseHex4()
                 if (0xD800...0xDBFF).contains(scalar) {
-                    // A high surrogate must be followed by an escaped low surrogate.
-                    if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
-                        let saved = index
-                        index += 2
-                        let low = try parseHex4()
-                        if (0xDC00...0xDFFF).contains(low) {
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        } else {
-                            index = saved
-                            scalar = 0xFFFD
-                        }
-                    } else {
-                        scalar = 0xFFFD
+                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                        throw JSONSyntaxError(offset: escapeStart, reason: "lone surrogate \\u\(hex4(scalar)) in string (a high surrogate must be followed by a \\u low surrogate)")
                     }
+                    index += 2
+                    let low = try parseHex4()
+                    guard (0xDC00...0xDFFF).contains(low) else {
+                        throw JSONSyntaxError(offset: escapeStart, reason: "lone surrogate \\u\(hex4(scalar)) in string (followed by \\u\(hex4(low)), not a low surrogate)")
+                    }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 } else if (0xDC00...0xDFFF).contains(scalar) {
-                    scalar = 0xFFFD
+                    throw JSONSyntaxError(offset: escapeStart, reason: "lone surrogate \\u\(hex4(scalar)) in string (a low surrogate without a high one)")
                 }
                 appendUTF8(scalar, to: &utf8)
             default:
@@ -243,6 +242,12 @@ struct JSONParser {
             }
         }
         throw error("unterminated string")
+    }
+
+    /// Four uppercase hex digits.
+    func hex4(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {

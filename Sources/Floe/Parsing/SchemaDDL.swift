@@ -38,7 +38,7 @@ struct DDLParser {
     var tokens: [SQLToken]
     var index = 0
     var depth = 0
-    static let maxDepth = 64
+    static let maxDepth = DeltaType.maxNestingDepth
 
     init(tokens: [SQLToken]) { self.tokens = tokens }
 

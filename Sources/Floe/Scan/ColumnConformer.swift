@@ -44,6 +44,12 @@ enum ColumnConformer {
 
     static func cast(_ column: Column, to type: DataType, path: String) throws -> Column {
         if column.dataType == type { return column }
+        if column.dataType == .binary && type == .string {
+            // Reading is as lenient with binary-stored strings as with string-stored ones (whose
+            // bytes are not validated either); writes validate (``WriteConformer``).
+            return Column(dataType: type, count: column.count, nullCount: column.nullCount, validity: column.validity,
+                          buffers: column.buffers)
+        }
         guard Column.canCast(from: column.dataType, to: type) else {
             throw DeltaError(.schemaMismatch, "column '\(path)' is stored as \(column.dataType) in a data file, but the table type is \(type)")
         }

@@ -141,3 +141,21 @@ extension Substring {
     }
 }
 
+
+extension DeltaType {
+    /// The deepest nesting a column type may have, counting the column's own type (`long` is 1,
+    /// `struct<a: long>` 2): what DDL accepts, and what schema merging (`--merge-schema`) and new
+    /// columns inferred from input accept; deeper schemas would exceed what readers' JSON parsers
+    /// take when the schema is stored in the log.
+    public static let maxNestingDepth = 64
+
+    /// The nesting depth of this type (see ``maxNestingDepth``).
+    public var nestingDepth: Int {
+        switch self {
+        case .array(let a): 1 + a.elementType.nestingDepth
+        case .map(let m): 1 + max(m.keyType.nestingDepth, m.valueType.nestingDepth)
+        case .struct(let s): 1 + (s.fields.map(\.type.nestingDepth).max() ?? 0)
+        default: 1
+        }
+    }
+}

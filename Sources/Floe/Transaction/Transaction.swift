@@ -153,6 +153,9 @@ public struct Transaction: Sendable {
         let current = try metadata.schema()
         let merged = try current.merged(with: incoming, options: SchemaMergeOptions(allowTypeWidening: widening))
         guard merged != current else { return }
+        for field in merged.fields where field.type.nestingDepth > DeltaType.maxNestingDepth {
+            throw DeltaError(.invalidArgument, "column '\(field.name)' would nest types \(field.type.nestingDepth) levels deep; the limit is \(DeltaType.maxNestingDepth) levels")
+        }
         metadata.schemaString = merged.jsonString
         try updateMetadata(metadata)
     }

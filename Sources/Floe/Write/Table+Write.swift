@@ -39,6 +39,8 @@ extension Table {
         if let app = options.applicationTransaction, let recorded = try snapshot.recordedTransactionVersion(for: app.appID), app.version <= recorded {
             return WriteResult(version: snapshot.version, isSkipped: true, filesAdded: 0, filesRemoved: 0, rowsWritten: 0, bytesWritten: 0)
         }
+        // Columns match table columns ignoring case, so names differing only in case are ambiguous.
+        for batch in batches { try WriteConformer.checkDistinctNames(batch.schema.fields, path: nil) }
         var transaction = self.transaction(from: snapshot, operation: options.operation ?? (options.applicationTransaction != nil ? "STREAMING UPDATE" : "WRITE"))
         var schema = snapshot.schema
         if options.mergesSchema {
@@ -49,7 +51,7 @@ extension Table {
         var conformed: [RecordBatch] = []
         var rowOffset = 0
         for batch in batches {
-            conformed.append(try WriteConformer.conform(batch, to: tableSchema, firstRow: rowOffset))
+            conformed.append(try WriteConformer.conform(batch, to: tableSchema, firstRow: rowOffset, options: options))
             rowOffset += batch.count
         }
         if let condition = options.replaceWhere {
@@ -64,7 +66,8 @@ extension Table {
             for (i, batch) in conformed.enumerated() {
                 let mask = try bound.evaluate(batch)
                 if let bad = mask.firstIndex(of: false) {
-                    throw DeltaError(.constraintViolation, "row \(conformed[..<i].reduce(0) { $0 + $1.count } + bad) does not match the replaceWhere condition; an overwrite may only write rows it replaces")
+                    let row = conformed[..<i].reduce(0) { $0 + $1.count } + bad
+                    throw DeltaError(.constraintViolation, "row \(row + 1) of the overwrite\(options.lineSuffix(row: row)) does not match the replaceWhere condition \(condition); an overwrite may only write rows it replaces; nothing was committed")
                 }
             }
         }
@@ -73,7 +76,7 @@ extension Table {
         let checker = try ConstraintChecker(metadata: transaction.effectiveMetadata ?? snapshot.metadata, schema: schema)
         var firstRow = 1
         for batch in conformed where !checker.isEmpty {
-            try checker.check(batch, firstRow: firstRow, action: options.mode == .append ? "append" : "overwrite")
+            try checker.check(batch, firstRow: firstRow, action: options.mode == .append ? "append" : "overwrite", options: options)
             firstRow += batch.count
         }
         transaction.checkedConstraints = checker.keys
@@ -85,8 +88,10 @@ extension Table {
         // A write that fails before its commit is published removes the files it wrote (vacuum
         // stays the backstop for crashes); a published commit's files are never touched.
         do {
-            for batch in conformed where batch.count > 0 {
-                for file in try writer.write(batch) {
+            // Input batches (a Parquet input's row groups, text input's decode batches) are coalesced
+            // into files of about targetFileSize bytes (at most maxRowsPerFile rows), not one file each.
+            for group in DataFileWriter.groups(conformed, maxBytes: options.targetFileSize) {
+                for file in try writer.write(group) {
                     added.append(file.add)
                     written.append(file.storagePath)
                 }
@@ -160,10 +165,31 @@ extension Table {
 }
 
 /// Fits an incoming batch to the table's columns: by name (case-insensitively), in table order,
-/// widening types, filling missing nullable columns with nulls, and checking NOT NULL. `firstRow` is
-/// the 0-based offset of the batch within the write; messages number rows from 1.
+/// widening types, filling missing nullable columns with nulls, and checking NOT NULL; then checks
+/// that every value is one the table's type holds: strings are valid UTF-8 (what Parquet readers
+/// such as Polars, DuckDB and pyarrow require) and decimals have at most their precision's digits.
+/// `firstRow` is the 0-based offset of the batch within the write; messages number rows from 1.
 enum WriteConformer {
-    static func conform(_ batch: RecordBatch, to schema: Schema, firstRow: Int) throws -> RecordBatch {
+    /// Refuses field names that differ only in case (at one level of `fields`, and inside structs).
+    static func checkDistinctNames(_ fields: [Field], path: String?) throws {
+        var seen: [String: String] = [:]
+        for f in fields {
+            if let other = seen[f.name.lowercased()] {
+                let where_ = path.map { " of struct '\($0)'" } ?? ""
+                throw DeltaError(.schemaMismatch, "the data has columns '\(other)' and '\(f.name)'\(where_), which differ only in case; column names match ignoring case, so one would be lost")
+            }
+            seen[f.name.lowercased()] = f.name
+            let childPath = path.map { $0 + "." + f.name } ?? f.name
+            switch f.dataType {
+            case .struct(let children): try checkDistinctNames(children, path: childPath)
+            case .list(let e): if case .struct(let children) = e.dataType { try checkDistinctNames(children, path: childPath + ".element") }
+            default: break
+            }
+        }
+    }
+
+    static func conform(_ batch: RecordBatch, to schema: Schema, firstRow: Int, options: WriteOptions = WriteOptions()) throws -> RecordBatch {
+        try checkDistinctNames(batch.schema.fields, path: nil)
         var byName: [String: Int] = [:]
         for (i, f) in batch.schema.fields.enumerated() { byName[f.name.lowercased()] = i }
         for f in batch.schema.fields where !schema.fields.contains(where: { $0.name.lowercased() == f.name.lowercased() }) {
@@ -183,30 +209,74 @@ enum WriteConformer {
                 guard Column.canCast(from: column.dataType, to: field.dataType) else {
                     throw DeltaError(.schemaMismatch, "column '\(field.name)' has type \(column.dataType) in the data but \(field.dataType) in the table")
                 }
+                if column.dataType == .binary && field.dataType == .string,
+                   let bad = Column(dataType: .string, count: column.count, nullCount: column.nullCount, validity: column.validity,
+                                    buffers: column.buffers).firstInvalidUTF8Index() {
+                    throw DeltaError(.schemaMismatch, "column '\(field.name)' is binary in the data and string in the table, and row \(firstRow + bad + 1) of the write\(options.lineSuffix(row: firstRow + bad)) is not valid UTF-8; nothing was committed")
+                }
                 do { column = try column.cast(to: field.dataType) } catch {
                     throw DeltaError(.schemaMismatch, "column '\(field.name)': \(error)", underlying: error)
                 }
             }
             if !field.isNullable, column.nullCount > 0 {
                 let row = (0..<column.count).first { column.isNull(at: $0) } ?? 0
-                throw DeltaError(.constraintViolation, "column '\(field.name)' is NOT NULL but row \(firstRow + row + 1) of the write is null; nothing was committed")
+                throw DeltaError(.constraintViolation, "column '\(field.name)' is NOT NULL but row \(firstRow + row + 1) of the write\(options.lineSuffix(row: firstRow + row)) is null; nothing was committed")
             }
-            try checkNestedNulls(column, field: field, path: field.name, firstRow: firstRow)
+            try checkNestedNulls(column, field: field, path: field.name, firstRow: firstRow, options: options)
+            try checkValues(column, path: field.name, firstRow: firstRow, rows: batch.count, rowAligned: true, options: options)
             columns.append(column)
         }
         return try RecordBatch(schema: schema, columns: columns, count: batch.count)
     }
 
+    /// Refuses strings that are not valid UTF-8 and decimals with more digits than their
+    /// precision, anywhere in `column`. `rows` is the batch's row count; while `rowAligned` (a
+    /// top-level column and struct fields within it) value `i` is row `firstRow + i`, so the
+    /// message names the row of the write; inside lists and maps it names the batch's rows.
+    static func checkValues(_ column: Column, path: String, firstRow: Int, rows: Int, rowAligned: Bool, options: WriteOptions) throws {
+        func position(_ index: Int) -> String {
+            rowAligned ? "row \(firstRow + index + 1) of the write\(options.lineSuffix(row: firstRow + index))" : "a value in rows \(firstRow + 1)...\(firstRow + max(1, rows)) of the write"
+        }
+        switch column.dataType {
+        case .string:
+            if let bad = column.firstInvalidUTF8Index() {
+                throw DeltaError(.invalidArgument, "column '\(path)': \(position(bad)) is not valid UTF-8 (a string column holds text; bytes belong in a binary column); nothing was committed")
+            }
+        case .decimal(let precision, let scale):
+            var limit: Int128 = 1
+            for _ in 0..<min(max(precision, 0), 38) { limit *= 10 }
+            let bad: Int? = column.buffers.first?.withUnsafeValues(of: Int128.self) { values in
+                (0..<min(column.count, values.count)).first { column.isValid(at: $0) && (values[$0] >= limit || values[$0] <= -limit) }
+            }
+            if let bad {
+                throw DeltaError(.invalidArgument, "column '\(path)': \(position(bad)) has more digits than decimal(\(precision),\(scale)) holds; nothing was committed")
+            }
+        case .struct(let fields):
+            for (child, f) in zip(column.children, fields) {
+                try checkValues(child, path: path + "." + f.name, firstRow: firstRow, rows: rows, rowAligned: rowAligned, options: options)
+            }
+        case .list:
+            if let child = column.children.first { try checkValues(child, path: path + ".element", firstRow: firstRow, rows: rows, rowAligned: false, options: options) }
+        case .map:
+            if let entries = column.children.first, entries.children.count == 2 {
+                try checkValues(entries.children[0], path: path + ".key", firstRow: firstRow, rows: rows, rowAligned: false, options: options)
+                try checkValues(entries.children[1], path: path + ".value", firstRow: firstRow, rows: rows, rowAligned: false, options: options)
+            }
+        default:
+            break
+        }
+    }
+
     /// Non-nullable struct fields must not be null where their parent is present.
-    static func checkNestedNulls(_ column: Column, field: Field, path: String, firstRow: Int) throws {
+    static func checkNestedNulls(_ column: Column, field: Field, path: String, firstRow: Int, options: WriteOptions) throws {
         guard case .struct(let fields) = field.dataType else { return }
         for (child, f) in zip(column.children, fields) {
             if !f.isNullable && child.nullCount > 0 {
                 for row in 0..<column.count where column.isValid(at: row) && child.isNull(at: row) {
-                    throw DeltaError(.constraintViolation, "column '\(path).\(f.name)' is NOT NULL but row \(firstRow + row + 1) of the write is null; nothing was committed")
+                    throw DeltaError(.constraintViolation, "column '\(path).\(f.name)' is NOT NULL but row \(firstRow + row + 1) of the write\(options.lineSuffix(row: firstRow + row)) is null; nothing was committed")
                 }
             }
-            try checkNestedNulls(child, field: f, path: path + "." + f.name, firstRow: firstRow)
+            try checkNestedNulls(child, field: f, path: path + "." + f.name, firstRow: firstRow, options: options)
         }
     }
 }
@@ -229,10 +299,82 @@ struct DataFileWriter {
     /// Physical names and field ids under column mapping.
     let layout: PhysicalWriteLayout
 
-    func write(_ batch: RecordBatch) throws -> [WrittenFile] {
+    /// Consecutive runs of `batches` (empty ones left out) of about `maxBytes` bytes in memory
+    /// each (a batch larger than that is a run of its own): each run is written as one file per
+    /// partition, split by ``WriteOptions/maxRowsPerFile``.
+    static func groups(_ batches: [RecordBatch], maxBytes: Int64) -> [[RecordBatch]] {
+        var groups: [[RecordBatch]] = []
+        var current: [RecordBatch] = []
+        var bytes: Int64 = 0
+        for batch in batches where batch.count > 0 {
+            let size = approximateBytes(batch)
+            if !current.isEmpty && bytes + size > maxBytes {
+                groups.append(current)
+                (current, bytes) = ([], 0)
+            }
+            current.append(batch)
+            bytes += size
+        }
+        if !current.isEmpty { groups.append(current) }
+        return groups
+    }
+
+    /// The bytes of a batch's buffers (an estimate of its data file's size before compression).
+    static func approximateBytes(_ batch: RecordBatch) -> Int64 {
+        func bytes(_ c: Column) -> Int64 {
+            c.buffers.reduce(Int64(c.validity?.count ?? 0)) { $0 + Int64($1.count) } + c.children.reduce(0) { $0 + bytes($1) }
+        }
+        return batch.columns.reduce(0) { $0 + bytes($1) }
+    }
+
+    /// Writes `batches` (table-conformed) as one data file per partition, split every
+    /// ``WriteOptions/maxRowsPerFile`` rows.
+    func write(_ batches: [RecordBatch]) throws -> [WrittenFile] {
+        var parts: [[String: String?]: [RecordBatch]] = [:]
+        var order: [[String: String?]] = []
+        for batch in batches where batch.count > 0 {
+            for (key, part) in try partitions(of: batch) {
+                if parts[key] == nil { order.append(key) }
+                parts[key, default: []].append(part)
+            }
+        }
+        let partitionColumns = snapshot.partitionColumns
+        let dataFields = (batches.first?.schema.fields ?? []).filter { !partitionColumns.contains($0.name) }
+        let indexed = Int(snapshot.properties["delta.dataSkippingNumIndexedCols"] ?? "") ?? 32
+        let maxRows = max(1, options.maxRowsPerFile)
+        var adds: [WrittenFile] = []
+        do {
+            for key in order {
+                var current: [RecordBatch] = []
+                var rows = 0
+                for part in parts[key] ?? [] {
+                    var start = 0
+                    while start < part.count {
+                        let n = min(maxRows - rows, part.count - start)
+                        current.append((start == 0 && n == part.count) ? part : part.slice(start, n))
+                        rows += n
+                        start += n
+                        if rows == maxRows {
+                            adds.append(try writeFile(current, partition: key, fields: dataFields, indexed: indexed))
+                            (current, rows) = ([], 0)
+                        }
+                    }
+                }
+                if !current.isEmpty { adds.append(try writeFile(current, partition: key, fields: dataFields, indexed: indexed)) }
+            }
+        } catch {
+            // The files of this call written so far: the caller never learns of them.
+            table.discardUncommitted(adds.map(\.storagePath))
+            throw error
+        }
+        return adds
+    }
+
+    /// The rows of `batch` by partition values (in the order partitions first appear), with the
+    /// partition columns removed.
+    private func partitions(of batch: RecordBatch) throws -> [([String: String?], RecordBatch)] {
         let partitionColumns = snapshot.partitionColumns
         let dataFields = batch.schema.fields.filter { !partitionColumns.contains($0.name) }
-        let indexed = Int(snapshot.properties["delta.dataSkippingNumIndexedCols"] ?? "") ?? 32
         // Group rows by partition values.
         var groups: [[String: String?]: [Int32]] = [:]
         var order: [[String: String?]] = []
@@ -256,29 +398,11 @@ struct DataFileWriter {
                 groups[key, default: []].append(Int32(row))
             }
         }
-        var adds: [WrittenFile] = []
         let dataBatch = partitionColumns.isEmpty ? batch : try batch.project(dataFields.map(\.name))
-        do {
-            for key in order {
-                let rows = groups[key] ?? []
-                let part = partitionColumns.isEmpty ? dataBatch : dataBatch.take(rows)
-                var start = 0
-                repeat {
-                    let n = min(options.maxRowsPerFile, part.count - start)
-                    let slice = (start == 0 && n == part.count) ? part : part.slice(start, n)
-                    adds.append(try writeFile(slice, partition: key, fields: dataFields, indexed: indexed))
-                    start += n
-                } while start < part.count
-            }
-        } catch {
-            // The files of this batch written so far: the caller never learns of them.
-            table.discardUncommitted(adds.map(\.storagePath))
-            throw error
-        }
-        return adds
+        return order.map { key in (key, partitionColumns.isEmpty ? dataBatch : dataBatch.take(groups[key] ?? [])) }
     }
 
-    private func writeFile(_ batch: RecordBatch, partition: [String: String?], fields: [Field], indexed: Int) throws -> WrittenFile {
+    private func writeFile(_ batches: [RecordBatch], partition: [String: String?], fields: [Field], indexed: Int) throws -> WrittenFile {
         let partition = layout.filePartitionValues(partition)
         let directory = snapshot.partitionColumns.isEmpty ? "" : PathCoding.partitionDirectory(columns: snapshot.partitionColumns.map(layout.physicalName(of:)), values: partition)
         let codec: String
@@ -307,12 +431,12 @@ struct DataFileWriter {
             var parquet = options.parquet
             parquet.isDurable = false
             let writer = try ParquetFileWriter(directory: directoryFD, name: name, path: absolute, schema: Schema(fileFields), options: parquet)
-            try writer.write(try layout.fileBatch(batch))
+            for batch in batches { try writer.write(try layout.fileBatch(batch)) }
             summary = try writer.close()
         } catch let e as ParquetError {
             throw DeltaError(e.code == .schemaMismatch ? .constraintViolation : .io, "writing data file '\(relative)': \(e.message)", underlying: e)
         }
-        let stats = StatisticsJSON.make(numRecords: batch.count, fields: fileFields, statistics: summary.statistics, indexedColumns: indexed)
+        let stats = StatisticsJSON.make(numRecords: batches.reduce(0) { $0 + $1.count }, fields: fileFields, statistics: summary.statistics, indexedColumns: indexed)
         let add = AddFile(path: PathCoding.encodeURIPath(relative), partitionValues: partition, size: Int64(summary.fileSize),
                           modificationTime: Int64(Date().timeIntervalSince1970 * 1000), dataChange: true, stats: stats)
         return WrittenFile(add: add, storagePath: relative)

@@ -28,6 +28,10 @@ public struct WriteOptions: Sendable {
     public var parquet = ParquetWriteOptions()
     /// The most rows in one data file.
     public var maxRowsPerFile = 4_194_304
+    /// The size data files are filled up to, in bytes of the rows in memory (uncompressed; files
+    /// are smaller): the batches of a write — a Parquet input's row groups, for instance — are
+    /// coalesced into files of about this size instead of one file per batch. Default 128 MiB.
+    public var targetFileSize: Int64 = 128 << 20
     /// Free-form text stored in the commit's `commitInfo.userMetadata`.
     public var userMetadata: String?
     /// The operation name recorded in history (default `WRITE`, or `STREAMING UPDATE` with an
@@ -35,6 +39,10 @@ public struct WriteOptions: Sendable {
     public var operation: String?
     /// Commit retry policy.
     public var commit = CommitOptions()
+    /// The 1-based input line of each row of the write (row `i` of all batches together came
+    /// from line `inputLines[i]`), when the rows came from text input: errors naming a row then
+    /// name its input line too.
+    public var inputLines: [Int]?
 
     /// Default options (append).
     public init() {}
@@ -55,4 +63,12 @@ public struct WriteResult: Sendable, Hashable {
     public let rowsWritten: Int
     /// Bytes of data files written.
     public let bytesWritten: Int
+}
+
+extension WriteOptions {
+    /// ` (input line N)` for the 0-based row `row` of the write, or "" without ``inputLines``.
+    func lineSuffix(row: Int) -> String {
+        guard let lines = inputLines, row >= 0, row < lines.count else { return "" }
+        return " (input line \(lines[row]))"
+    }
 }

@@ -83,9 +83,16 @@ public final class ColumnBuilder {
             case .uint(let u): d = Double(u)
             default: throw conversion(v)
             }
-            if case .float16 = dataType { values.append(Float16(d).bitPattern) }
-            else if case .float32 = dataType { values.append(Float(d)) }
-            else { values.append(d) }
+            // A finite value beyond the narrower type's range is refused, never made infinite.
+            if case .float16 = dataType {
+                guard !d.isFinite || Float16(d).isFinite else { throw ColumnarError(.overflow, "\(d) is out of range for \(dataType)") }
+                values.append(Float16(d).bitPattern)
+            } else if case .float32 = dataType {
+                guard !d.isFinite || Float(d).isFinite else { throw ColumnarError(.overflow, "\(d) is out of range for \(dataType)") }
+                values.append(Float(d))
+            } else {
+                values.append(d)
+            }
         case .decimal:
             switch v {
             case .decimal(let d): values.append(d)

@@ -43,10 +43,15 @@ public enum Temporal {
         }
     }
 
+    /// The most fractional-second digits ``parseTimestampMicros(_:)`` accepts (nanoseconds).
+    public static let maxFractionDigits = 9
+
     /// Parses an ISO-8601 date-time into microseconds since the epoch. Accepts `T` or a space
-    /// between date and time, optional seconds and fraction (up to nanoseconds, truncated to
-    /// microseconds), and `Z`, `±HH:MM`, `±HHMM` or `±HH` offsets; without an offset the time is
-    /// taken as UTC. A bare date means midnight. Returns nil when malformed.
+    /// between date and time, optional seconds and a fraction of 1 to ``maxFractionDigits`` digits
+    /// (digits past the sixth are truncated: microsecond precision, as Spark stores timestamps),
+    /// and `Z`, `±HH:MM`, `±HHMM` or `±HH` offsets; without an offset the time is taken as UTC. A
+    /// bare date means midnight. Returns nil when malformed (including a longer fraction); never
+    /// traps, whatever the text.
     public static func parseTimestampMicros(_ text: String) -> Int64? {
         var s = Substring(text.trimmingCharacters(in: " "))
         guard s.count >= 10 else { return nil }
@@ -76,14 +81,16 @@ public enum Temporal {
             var fraction: Int64 = 0
             if s.first == "." || s.first == "," {
                 s = s.dropFirst()
+                // 1 to 9 digits (nanoseconds); digits past the sixth are dropped (truncation
+                // toward the earlier instant, as Spark does).
                 var digits = 0
                 while let c = s.first, c.isASCIIDigit {
                     if digits < 6 { fraction = fraction * 10 + Int64(c.asciiValue ?? 48) - 48 }
                     digits += 1
                     s = s.dropFirst()
                 }
-                guard digits > 0 else { return nil }
-                for _ in digits..<6 where digits < 6 { fraction *= 10 }
+                guard digits > 0, digits <= maxFractionDigits else { return nil }
+                while digits < 6 { fraction *= 10; digits += 1 }
             }
             micros = ((hh * 60 + mm) * 60 + ss) * 1_000_000 + fraction
         }
@@ -107,6 +114,13 @@ public enum Temporal {
         let (dayMicros, o1) = day.multipliedReportingOverflow(by: 86_400_000_000)
         guard !o1 else { return nil }
         return dayMicros + micros - offsetMinutes * 60_000_000
+    }
+
+    /// `a / b` rounded toward negative infinity (`b` > 0): a timestamp in a coarser unit is the
+    /// tick it falls in, also before the epoch. Never traps.
+    public static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return a % b < 0 ? q - 1 : q
     }
 
     /// `YYYY-MM-DD`.

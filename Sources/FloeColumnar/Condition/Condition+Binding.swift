@@ -34,13 +34,13 @@ extension Condition {
         if value.isNull { return value }
         switch (type, value) {
         case (.date32, .string(let s)):
-            guard let d = Temporal.parseDate(Substring(s)) ?? Temporal.parseTimestampMicros(s).map({ Int64(($0 / 86_400_000_000)) }) else { throw fail() }
+            guard let d = Temporal.parseDate(Substring(s)) ?? Temporal.parseTimestampMicros(s).map({ Temporal.floorDivide($0, 86_400_000_000) }) else { throw fail() }
             return .int(d)
         case (.timestamp(let unit, _), .string(let s)):
             guard let micros = Temporal.parseTimestampMicros(s) else { throw fail() }
             switch unit {
-            case .second: return .int(micros / 1_000_000)
-            case .millisecond: return .int(micros / 1_000)
+            case .second: return .int(Temporal.floorDivide(micros, 1_000_000))
+            case .millisecond: return .int(Temporal.floorDivide(micros, 1_000))
             case .microsecond: return .int(micros)
             case .nanosecond:
                 let (r, o) = micros.multipliedReportingOverflow(by: 1000)
@@ -75,8 +75,8 @@ extension Condition {
     static func decimalValue(_ value: Scalar, scale: Int) -> Int128? {
         switch value {
         case .decimal(let d): return d
-        case .int(let i): return Int128(i) * pow10(scale)
-        case .uint(let u): return Int128(u) * pow10(scale)
+        case .int(let i): return multipliedByPow10(Int128(i), scale)
+        case .uint(let u): return multipliedByPow10(Int128(u), scale)
         case .float(let f): return decimalValue(.string(String(f)), scale: scale)
         case .string(let s):
             var text = Substring(s.trimmingCharacters(in: " "))

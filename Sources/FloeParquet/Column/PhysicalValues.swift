@@ -47,7 +47,8 @@ extension PhysicalValues {
             return Column(dataType: type, count: count, buffers: [Self.narrow(buffer, count, UInt8.self)])
         case (.fixed(let buffer, 4, let count), .uint16):
             return Column(dataType: type, count: count, buffers: [Self.narrow(buffer, count, UInt16.self)])
-        case (.fixed(let buffer, 4, let count), .decimal):
+        case (.fixed(let buffer, 4, let count), .decimal) where node.physicalType == .int32:
+            // INT32 decimals only: a FIXED_LEN_BYTE_ARRAY(4) decimal is big-endian (below).
             let out = BufferBuilder(capacity: count * 16)
             buffer.withUnsafeValues(of: Int32.self) { for v in $0.prefix(count) { out.append(Int128(v)) } }
             return Column(dataType: type, count: count, buffers: [out.finish()])

@@ -71,7 +71,7 @@ public final class ParquetFileWriter {
         self.schema = schema
         self.path = path
         self.options = options
-        self.root = try SchemaNode.writeSchema(for: schema)
+        self.root = try SchemaNode.writeSchema(for: schema, decimalsAsIntegers: options.storesDecimalsAsIntegers)
         self.parquetSchema = try ParquetSchema(root: root)
         self.name = name
         self.temporaryName = ".\(name).floe-tmp-\(UInt64.random(in: 0 ... .max))"
@@ -98,7 +98,7 @@ public final class ParquetFileWriter {
         self.schema = schema
         self.path = ""
         self.options = options
-        self.root = try SchemaNode.writeSchema(for: schema)
+        self.root = try SchemaNode.writeSchema(for: schema, decimalsAsIntegers: options.storesDecimalsAsIntegers)
         self.parquetSchema = try ParquetSchema(root: root)
         self.temporaryPath = ""
         self.name = ""

@@ -30,6 +30,10 @@ public struct ParquetWriteOptions: Sendable {
     public var isStatisticsEnabled: Bool = true
     /// Min/max values longer than this (bytes) are not recorded.
     public var maxStatisticsSize: Int = 4096
+    /// Whether decimals of precision ≤ 9 are stored as INT32 and ≤ 18 as INT64 (what Spark and
+    /// Delta write; the default); when false every decimal is a big-endian FIXED_LEN_BYTE_ARRAY of
+    /// the fewest bytes its precision needs, as pyarrow writes by default. Readers take both.
+    public var storesDecimalsAsIntegers: Bool = true
     /// Write data page v2 instead of v1.
     public var usesDataPageV2: Bool = false
     /// Threads used to encode the columns of a batch (default: the active processors, at most 4);

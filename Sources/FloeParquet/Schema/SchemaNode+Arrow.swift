@@ -6,13 +6,15 @@ extension SchemaNode {
     /// Lists use the standard three-level form (`<name> (LIST) { repeated group list { element } }`),
     /// maps `<name> (MAP) { repeated group key_value { required key; value } }`; decimals of
     /// precision ≤ 9 are INT32, ≤ 18 INT64, else FIXED_LEN_BYTE_ARRAY; second-resolution timestamps are
-    /// stored as milliseconds. Field ids in field metadata are kept.
-    public static func writeSchema(for schema: Schema) throws -> SchemaNode {
+    /// stored as milliseconds. Field ids in field metadata are kept. With `decimalsAsIntegers`
+    /// false every decimal is a FIXED_LEN_BYTE_ARRAY of the fewest bytes its precision needs
+    /// (pyarrow's default layout).
+    public static func writeSchema(for schema: Schema, decimalsAsIntegers: Bool = true) throws -> SchemaNode {
         SchemaNode(name: "schema", repetition: .required,
-                   children: try schema.fields.map { try node(for: $0, path: $0.name) })
+                   children: try schema.fields.map { try node(for: $0, path: $0.name, decimalsAsIntegers: decimalsAsIntegers) })
     }
 
-    static func node(for field: Field, path: String) throws -> SchemaNode {
+    static func node(for field: Field, path: String, decimalsAsIntegers: Bool = true) throws -> SchemaNode {
         let repetition: Repetition = field.isNullable ? .optional : .required
         var node: SchemaNode
         switch field.dataType {
@@ -37,9 +39,9 @@ extension SchemaNode {
             guard p >= 1, p <= 38, s >= 0, s <= p else {
                 throw ParquetError(.unsupported, "column '\(path)': decimal(\(p),\(s)) is outside precision 1...38")
             }
-            if p <= 9 {
+            if p <= 9 && decimalsAsIntegers {
                 node = leaf(field, repetition, .int32, .decimal(precision: p, scale: s))
-            } else if p <= 18 {
+            } else if p <= 18 && decimalsAsIntegers {
                 node = leaf(field, repetition, .int64, .decimal(precision: p, scale: s))
             } else {
                 node = leaf(field, repetition, .fixedLenByteArray, .decimal(precision: p, scale: s))
@@ -56,7 +58,7 @@ extension SchemaNode {
             node = leaf(field, repetition, .fixedLenByteArray, nil)
             node.typeLength = n
         case .list(let element):
-            var e = try SchemaNode.node(for: element, path: path + ".element")
+            var e = try SchemaNode.node(for: element, path: path + ".element", decimalsAsIntegers: decimalsAsIntegers)
             e.name = "element"
             node = SchemaNode(name: field.name, repetition: repetition, annotation: .list, children: [
                 SchemaNode(name: "list", repetition: .repeated, children: [e]),
@@ -65,10 +67,10 @@ extension SchemaNode {
             guard case .struct(let kv) = entries.dataType, kv.count == 2 else {
                 throw ParquetError(.schemaMismatch, "column '\(path)': map entries must be a struct of key and value")
             }
-            var key = try SchemaNode.node(for: kv[0], path: path + ".key")
+            var key = try SchemaNode.node(for: kv[0], path: path + ".key", decimalsAsIntegers: decimalsAsIntegers)
             key.name = "key"
             key.repetition = .required
-            var value = try SchemaNode.node(for: kv[1], path: path + ".value")
+            var value = try SchemaNode.node(for: kv[1], path: path + ".value", decimalsAsIntegers: decimalsAsIntegers)
             value.name = "value"
             node = SchemaNode(name: field.name, repetition: repetition, annotation: .map, children: [
                 SchemaNode(name: "key_value", repetition: .repeated, children: [key, value]),
@@ -78,7 +80,7 @@ extension SchemaNode {
                 throw ParquetError(.unsupported, "column '\(path)': Parquet cannot store a struct with no fields")
             }
             node = SchemaNode(name: field.name, repetition: repetition,
-                              children: try fields.map { try SchemaNode.node(for: $0, path: path + "." + $0.name) })
+                              children: try fields.map { try SchemaNode.node(for: $0, path: path + "." + $0.name, decimalsAsIntegers: decimalsAsIntegers) })
         }
         node.fieldID = field.fieldID
         return node

@@ -152,6 +152,30 @@ struct InteropWriteTests {
         ])
         cases.append(Case(name: "statistics_edges", schema: Schema(edge), batches: [edgeBatch], options: options(),
                           codec: "ZSTD", rowGroups: 1, dictionary: true))
+
+        // Decimals of every precision 1...38, as INT32/INT64/FLBA (the default) and all as
+        // FIXED_LEN_BYTE_ARRAY (every byte width 1...16): the extremes, small negatives, nulls.
+        let decimalFields = (1...38).map { p in Field("decimal_\(p)_\(p / 3)", .decimal(precision: p, scale: p / 3)) }
+        var generator = SystemRandomNumberGenerator()
+        let decimalColumns = try decimalFields.map { field -> Column in
+            guard case .decimal(let p, _) = field.dataType else { return Column.nulls(field.dataType, count: 0) }
+            var top: Int128 = 1
+            for _ in 0..<p { top *= 10 }
+            top -= 1
+            var values: [Scalar] = [.decimal(top), .decimal(-top), .decimal(0), .decimal(1), .decimal(-1), .null,
+                                    .decimal(-min(top, 89_963)), .decimal(min(top, 89_963))]
+            for i in 0..<250 {
+                values.append(i % 9 == 0 ? .null : .decimal(Int128(Int64.random(in: -999_999_999_999_999...999_999_999_999_999, using: &generator)) % (top + 1)))
+            }
+            return try Column(values, type: field.dataType)
+        }
+        let decimalBatch = try RecordBatch(schema: Schema(decimalFields), columns: decimalColumns)
+        cases.append(Case(name: "decimals_every_precision", schema: Schema(decimalFields), batches: [decimalBatch],
+                          options: options(rowGroupSize: 100), codec: "ZSTD", rowGroups: 3, dictionary: true))
+        var flba = options(rowGroupSize: 100)
+        flba.storesDecimalsAsIntegers = false
+        cases.append(Case(name: "decimals_every_precision_flba", schema: Schema(decimalFields), batches: [decimalBatch],
+                          options: flba, codec: "ZSTD", rowGroups: 3, dictionary: false))  // Floe dictionary-encodes no FLBA column
         return cases
     }
 

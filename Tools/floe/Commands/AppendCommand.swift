@@ -21,6 +21,10 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("txn-version"), help: ArgumentHelp("The write's version for --app-id; a version at or below the table's recorded one is skipped.", valueName: "N"))
     var txnVersion: Int64?
 
+    @Option(name: .customLong("max-record-bytes"),
+            help: ArgumentHelp("The longest ndjson line or CSV record accepted, in bytes (default 64 MiB); a longer one is an error.", valueName: "N"))
+    var maxRecordBytes: Int = RecordSplitter.defaultMaxRecordBytes
+
     @Flag(help: "Create the table first when it does not exist (needs --schema).")
     var create = false
 
@@ -37,6 +41,7 @@ struct InputOptions: ParsableArguments {
         if txnVersion != nil && appID == nil { throw ValidationError("--txn-version needs --app-id") }
         if let txnVersion, txnVersion < 0 { throw ValidationError("--txn-version must not be negative, got \(txnVersion)") }
         if let appID, appID.isEmpty { throw ValidationError("--app-id must not be empty") }
+        if maxRecordBytes < 1 { throw ValidationError("--max-record-bytes must be at least 1, got \(maxRecordBytes)") }
     }
 
     /// The input format: explicit, else from the file extension, else ndjson.
@@ -171,6 +176,7 @@ struct TableWriteRunner {
         let progress = ProgressLine()
         let format = options.resolvedFormat
         var batches: [RecordBatch]
+        var lines: [Int]? = nil
         let label = options.readsStandardInput ? "standard input" : options.input ?? ""
         let total: Int64? = options.readsStandardInput ? nil
             : (try? FileManager.default.attributesOfItem(atPath: label)[.size] as? NSNumber)?.int64Value
@@ -183,17 +189,20 @@ struct TableWriteRunner {
         case .parquet:
             progress.update("reading \(label)…", force: true)
             if options.readsStandardInput {
-                batches = try RowInput.readParquet(bytes: Array(FileHandle.standardInput.readDataToEndOfFile()))
+                batches = try RowInput.readParquet(fileDescriptor: 0)
             } else {
                 batches = try RowInput.readParquet(path: label)
             }
         case .ndjson, .csv:
+            lines = []
             if options.readsStandardInput {
                 batches = try RowInput.readText(fileDescriptor: 0, format: format, schema: target.schema,
-                                                allowsNewColumns: options.mergeSchema, progress: report)
+                                                allowsNewColumns: options.mergeSchema,
+                                                maxRecordBytes: options.maxRecordBytes, lines: &lines, progress: report)
             } else {
                 batches = try RowInput.readText(path: label, format: format, schema: target.schema,
-                                                allowsNewColumns: options.mergeSchema, progress: report)
+                                                allowsNewColumns: options.mergeSchema,
+                                                maxRecordBytes: options.maxRecordBytes, lines: &lines, progress: report)
             }
         }
         let rows = batches.reduce(0) { $0 + $1.count }
@@ -206,6 +215,7 @@ struct TableWriteRunner {
         write.mergesSchema = options.mergeSchema
         if let app = options.appID, let v = options.txnVersion { write.applicationTransaction = ApplicationTransaction(appID: app, version: v) }
         write.replaceWhere = condition
+        write.inputLines = lines
         let result = try table.write(batches, options: write)
         progress.clear()
         try StandardOutput.shared.line(result.isSkipped ? "{\"version\":\(result.version),\"skipped\":true}" : "{\"version\":\(result.version)}")

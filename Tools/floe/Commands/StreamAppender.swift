@@ -31,6 +31,10 @@ struct StreamAppender {
             fd = open(path, O_RDONLY)
             guard fd >= 0 else { throw CLIError("cannot open input '\(path)': \(String(cString: strerror(errno)))") }
         }
+        // A recorded version of Int64.max leaves no next version: refuse before reading any input.
+        if let app = options.appID, options.txnVersion == nil, let recorded = try? table.snapshot().transactionVersion(for: app) {
+            _ = try Self.version(after: recorded, app: app, firstLine: nil)
+        }
         let queue = RecordQueue()
         startReader(fd: fd, format: format, queue: queue)
         let signals = trapSignals(queue)
@@ -39,6 +43,8 @@ struct StreamAppender {
         var snapshot: Snapshot?
         var created = false
         var nextTxn: Int64?
+        /// The last batch used version Int64.max: no later batch can be committed.
+        var txnExhausted = false
         while true {
             queue.condition.lock()
             while queue.records.isEmpty && !queue.finished && !queue.interrupted && queue.error == nil {
@@ -53,6 +59,7 @@ struct StreamAppender {
             let take = min(batchRows, queue.records.count)
             let batchRecords = Array(queue.records.prefix(take))
             queue.records.removeFirst(take)
+            queue.condition.broadcast()  // the reader may wait for room
             queue.oldestArrival = queue.records.isEmpty ? nil : Date()
             let header = queue.csvHeader
             let error = queue.error
@@ -79,10 +86,15 @@ struct StreamAppender {
                 var write = WriteOptions()
                 write.mode = .append
                 write.mergesSchema = options.mergeSchema
+                write.inputLines = batchRecords.map(\.line)
                 if let app = options.appID {
-                    let version = nextTxn ?? options.txnVersion ?? ((current.transactionVersion(for: app) ?? -1) + 1)
+                    let firstLine = batchRecords.first?.line
+                    if txnExhausted { _ = try Self.version(after: .max, app: app, firstLine: firstLine) }
+                    let version = try nextTxn ?? options.txnVersion
+                        ?? Self.version(after: current.transactionVersion(for: app) ?? -1, app: app, firstLine: firstLine)
                     write.applicationTransaction = ApplicationTransaction(appID: app, version: version)
-                    nextTxn = version + 1
+                    // Checked: the batch after one at Int64.max has no version.
+                    (nextTxn, txnExhausted) = version == .max ? (nil, true) : (version + 1, false)
                 }
                 let result = try table.write(batch.map { [$0] } ?? [], options: write)
                 try Terminal.emit(result.isSkipped ? "{\"version\":\(result.version),\"skipped\":true}" : "{\"version\":\(result.version)}")
@@ -92,12 +104,27 @@ struct StreamAppender {
         }
     }
 
+    /// The transaction version after `version` for `app`; an error when `version` is Int64.max,
+    /// naming the input line from which rows were not committed (when rows were read).
+    static func version(after version: Int64, app: String, firstLine: Int?) throws -> Int64 {
+        let (next, overflow) = version.addingReportingOverflow(1)
+        guard !overflow else {
+            let lost = firstLine.map { "; the rows from input line \($0) on were not committed" } ?? ""
+            throw CLIError("application '\(app)' has used transaction version \(Int64.max), the largest, so no later batch can be committed\(lost)")
+        }
+        return next
+    }
+
     private func startReader(fd: Int32, format: RowInputFormat, queue: RecordQueue) {
         let thread = Thread {
-            var splitter = RecordSplitter(format: format)
+            var splitter = RecordSplitter(format: format, maxRecordBytes: options.maxRecordBytes)
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            // Backpressure: the reader waits while a few batches' worth of records are queued, so
+            // input arriving faster than it is committed is not buffered without bound.
+            let limit = max(batchRows.multipliedReportingOverflow(by: 2).overflow ? Int.max : 2 * batchRows, 10_000)
             func publish(_ records: [InputRecord]) {
                 queue.condition.lock()
+                while queue.records.count >= limit && !queue.interrupted && queue.error == nil { queue.condition.wait() }
                 if queue.csvHeader == nil, let names = splitter.csvHeader {
                     queue.csvHeader = (names, splitter.csvHeaderLine)
                 }
