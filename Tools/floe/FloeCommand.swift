@@ -22,6 +22,7 @@ struct FloeCommand: ParsableCommand {
             | floe append events
           floe scan events --where "kind = 'click'" --format ndjson
           floe history events
+          floe --version
         """,
         subcommands: [CreateCommand.self, AppendCommand.self, OverwriteCommand.self, ScanCommand.self,
                       DescribeCommand.self, HistoryCommand.self, FilesCommand.self, ChangesCommand.self, TailCommand.self,
@@ -30,6 +31,15 @@ struct FloeCommand: ParsableCommand {
 
     static func main() {
         do {
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            // `floe --version` alone (subcommands' --version selects a table version, so the
+            // parser's own version flag, which would take it over everywhere, is not used).
+            if arguments == ["--version"] {
+                try StandardOutput.shared.line("floe \(FloeVersion.current)")
+                try StandardOutput.shared.flush()
+                Foundation.exit(0)
+            }
+            try refuseUnknownSubcommand(arguments)
             var command = try parseAsRoot()
             try command.run()
             // Results are buffered: a failure to write them out is the command's failure.
@@ -64,6 +74,34 @@ struct FloeCommand: ParsableCommand {
     static func fail(_ error: any Error) -> Never {
         StandardError.write("error: " + describe(error) + "\n")
         Foundation.exit(1)
+    }
+
+    /// A first argument that is not an option must name a subcommand; otherwise the parser would
+    /// report it as "unexpected arguments". Says which subcommand was probably meant.
+    static func refuseUnknownSubcommand(_ arguments: [String]) throws {
+        guard let first = arguments.first, !first.hasPrefix("-") else { return }
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard !names.contains(first) else { return }
+        let close = names.map { ($0, editDistance(first, $0)) }.filter { $0.1 <= max(1, min(2, first.count / 3)) }
+            .min { $0.1 < $1.1 }?.0
+        let hint = close.map { " Did you mean '\($0)'?" } ?? ""
+        throw ValidationError("unknown subcommand '\(first)'.\(hint) (floe --help lists them)")
+    }
+
+    /// Levenshtein distance between two short strings, counting a swap of neighbours as one edit.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        if x.isEmpty || y.isEmpty { return max(x.count, y.count) }
+        var d = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)
+        for i in 0...x.count { d[i][0] = i }
+        for j in 0...y.count { d[0][j] = j }
+        for i in 1...x.count {
+            for j in 1...y.count {
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[x.count][y.count]
     }
 
     /// One line describing an error, without stack traces, its control characters escaped

@@ -31,7 +31,7 @@ extension Table {
         }
         let listing = try LogListing(storage: storage, startingAt: nil)
         guard let latest = listing.latestVersion else {
-            throw DeltaError(.tableNotFound, "no Delta table at \(root): _delta_log has no commits or checkpoints")
+            throw DeltaError.tableNotFound(in: storage)
         }
         let last = end ?? latest
         if let end, end < start {

@@ -265,7 +265,7 @@ extension LogSegment {
                       excludedCheckpoints: Set<Int64>) throws -> LogSegment {
         guard let latest = listing.latestVersion, let earliest = listing.earliestVersion else {
             if listing.isEmpty {
-                throw DeltaError(.tableNotFound, "no Delta table at \(storage.rootDescription): _delta_log has no commits or checkpoints")
+                throw DeltaError.tableNotFound(in: storage)
             }
             throw DeltaError(.corruptLog, "\(storage.rootDescription)/_delta_log has neither commit 0 nor a complete checkpoint")
         }

@@ -30,12 +30,12 @@ enum TablePath {
             absolute = rest
         } else if path.hasPrefix("file:/") {
             absolute = String(path.dropFirst("file:".count))
-        } else if path.hasPrefix("/") {
+        } else if PathBytes.hasPrefix(path, "/") {
             absolute = path
         } else if path.contains("://") {
             let root = storage.rootDescription.hasSuffix("/") ? storage.rootDescription : storage.rootDescription + "/"
-            guard path.hasPrefix(root) else { throw escape("is outside the table") }
-            return try canonical(String(path.dropFirst(root.count)), escape: escape)
+            guard let below = PathBytes.dropping(root, from: path) else { throw escape("is outside the table") }
+            return try canonical(String(below), escape: escape)
         }
         guard let absolute else { return try canonical(path, escape: escape) }
         guard let local = storage as? LocalStorage else { throw escape("is an absolute path outside the table") }
@@ -44,8 +44,8 @@ enum TablePath {
         }
         // `..` applied lexically must not climb above `/`, nor may the result leave the root.
         var depth = 0
-        for part in absolute.split(separator: "/") where part != "." {
-            depth += part == ".." ? -1 : 1
+        for part in PathBytes.components(absolute) where !PathBytes.isCurrent(part) {
+            depth += PathBytes.isParent(part) ? -1 : 1
             if depth < 0 { throw escape("climbs out with '..': it is outside the table") }
         }
         guard let below = local.tableRelativeResolvingAncestors(LocalStorage.normalize(absolute: absolute)) else {
@@ -57,9 +57,9 @@ enum TablePath {
     /// The canonical form of a relative path: empty and `.` components dropped, `..` applied.
     static func canonical(_ relative: String, escape: (String) -> DeltaError) throws -> String {
         var parts: [Substring] = []
-        for part in relative.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == ".." {
+        for part in PathBytes.components(relative) {
+            if PathBytes.isCurrent(part) { continue }
+            if PathBytes.isParent(part) {
                 guard !parts.isEmpty else { throw escape("climbs out with '..': it is outside the table") }
                 parts.removeLast()
                 continue

@@ -25,7 +25,7 @@ extension Table {
         if let limit, limit < 0 { throw DeltaError(.invalidArgument, "history limit must not be negative, got \(limit)") }
         let listing = try LogListing(storage: storage, startingAt: nil)
         guard !listing.isEmpty else {
-            throw DeltaError(.tableNotFound, "no Delta table at \(root): _delta_log has no commits or checkpoints")
+            throw DeltaError.tableNotFound(in: storage)
         }
         var commits = listing.commits.values.sorted { $0.version > $1.version }
         // Log cleanup deletes oldest first, so the commits left are consecutive: a gap is damage.

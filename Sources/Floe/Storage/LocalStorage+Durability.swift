@@ -82,7 +82,7 @@ extension LocalStorage {
             var directory = Self.parent(of: absolute)
             while seen.insert(directory).inserted {
                 directories.append(directory)
-                if directory == root || !directory.hasPrefix(root) { break }
+                if directory == root || !PathBytes.hasPrefix(directory, root) { break }
                 let parent = Self.parent(of: directory)
                 if parent == directory { break }
                 directory = parent

@@ -89,7 +89,7 @@ public struct LocalStorage: LogStorage {
     ///
     /// - Throws: ``DeltaError/Code/pathEscapesTable`` for any other path outside the table.
     public func readablePath(_ path: String) throws -> String {
-        if path.hasPrefix("/"), let external = externalPath(path) { return external }
+        if PathBytes.hasPrefix(path, "/"), let external = externalPath(path) { return external }
         return try absolutePath(path)
     }
 
@@ -97,10 +97,12 @@ public struct LocalStorage: LogStorage {
     /// root (and not inside the table), else nil.
     func externalPath(_ path: String) -> String? {
         guard !externalReadRoots.isEmpty, !path.utf8.contains(0),
-              !path.split(separator: "/").contains("..") else { return nil }
+              !PathBytes.components(path).contains(where: PathBytes.isParent) else { return nil }
         let normalized = Self.normalize(absolute: path)
         guard tableRelative(normalized) == nil else { return nil }
-        return externalReadRoots.contains { normalized.hasPrefix($0 == "/" ? "/" : $0 + "/") } ? normalized : nil
+        // A path that reaches the table through a link is the table's, not external: vacuum must see it.
+        guard tableRelativeResolvingAncestors(normalized) == nil else { return nil }
+        return externalReadRoots.contains { PathBytes.hasPrefix(normalized, $0 == "/" ? "/" : $0 + "/") } ? normalized : nil
     }
 
     /// The absolute root path.
@@ -109,9 +111,9 @@ public struct LocalStorage: LogStorage {
     /// `path` with empty and `.` components dropped and `..` applied lexically (never above `/`).
     static func normalize(absolute path: String) -> String {
         var parts: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+        for part in PathBytes.components(path) {
+            if PathBytes.isCurrent(part) { continue }
+            if PathBytes.isParent(part) { if !parts.isEmpty { parts.removeLast() }; continue }
             parts.append(part)
         }
         return "/" + parts.joined(separator: "/")
@@ -123,7 +125,7 @@ public struct LocalStorage: LogStorage {
         func strip(_ base: String) -> Substring? {
             if path == base { return "" }
             let prefix = base == "/" ? "/" : base + "/"
-            return path.hasPrefix(prefix) ? path.dropFirst(prefix.count) : nil
+            return PathBytes.dropping(prefix, from: path)
         }
         return strip(root) ?? (givenRoot == root ? nil : strip(givenRoot))
     }
@@ -154,16 +156,16 @@ public struct LocalStorage: LogStorage {
             throw DeltaError(.invalidArgument, "path '\(path)' contains a NUL character")
         }
         var relative = Substring(path)
-        if path.hasPrefix("/") {
+        if PathBytes.hasPrefix(path, "/") {
             guard let below = tableRelative(path) else {
                 throw DeltaError(.pathEscapesTable, "path '\(path)' is outside the table root \(root)")
             }
             relative = below
         }
         var parts: [String] = []
-        for part in relative.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == ".." {
+        for part in PathBytes.components(relative) {
+            if PathBytes.isCurrent(part) { continue }
+            if PathBytes.isParent(part) {
                 throw DeltaError(.pathEscapesTable, "path '\(path)' uses '..' (paths must stay inside the table root \(root))")
             }
             parts.append(String(part))
@@ -290,7 +292,7 @@ public struct LocalStorage: LogStorage {
     func openForReading(_ path: String) throws -> (fd: Int32, absolute: String) {
         let fd: Int32
         let absolute: String
-        if path.hasPrefix("/"), let external = externalPath(path) {
+        if PathBytes.hasPrefix(path, "/"), let external = externalPath(path) {
             absolute = external
             fd = open(external, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
             guard fd >= 0 else {
@@ -471,7 +473,7 @@ public struct LocalStorage: LogStorage {
     /// `lstat`s a path (a symbolic link is described, not followed); `nil` when nothing exists there.
     public func entry(at path: String) throws -> FileEntry? {
         var info = stat()
-        if path.hasPrefix("/"), let external = externalPath(path) {
+        if PathBytes.hasPrefix(path, "/"), let external = externalPath(path) {
             guard stat(external, &info) == 0 else {
                 let code = errno
                 if code == ENOENT || code == ENOTDIR { return nil }
@@ -523,13 +525,15 @@ public struct LocalStorage: LogStorage {
     }
 
     static func parent(of absolute: String) -> String {
-        guard let slash = absolute.lastIndex(of: "/"), slash != absolute.startIndex else { return "/" }
-        return String(absolute[..<slash])
+        let bytes = absolute.utf8
+        guard let slash = bytes.lastIndex(of: PathBytes.slash), slash != bytes.startIndex else { return "/" }
+        return String(Substring(bytes[..<slash]))
     }
 
     static func lastComponent(_ absolute: String) -> String {
-        guard let slash = absolute.lastIndex(of: "/") else { return absolute }
-        return String(absolute[absolute.index(after: slash)...])
+        let bytes = absolute.utf8
+        guard let slash = bytes.lastIndex(of: PathBytes.slash) else { return absolute }
+        return String(Substring(bytes[bytes.index(after: slash)...]))
     }
 
     static func posixError(_ code: Int32, _ message: String) -> DeltaError {

@@ -91,9 +91,17 @@ public protocol LogStorage: Sendable {
 
     /// The entry for `path`, or `nil` if nothing exists there.
     func entry(at path: String) throws -> FileEntry?
+
+    /// Why there is no table at the root, in words that point the user the right way (e.g. "there
+    /// is no such directory", "it is a file, not a directory"), for
+    /// ``DeltaError/Code/tableNotFound`` messages. Called only once the log was found empty.
+    func absentTableReason() -> String
 }
 
 extension LogStorage {
+    /// The reason storage that cannot tell more gives: `_delta_log` holds no commit.
+    public func absentTableReason() -> String { "_delta_log has no commits or checkpoints" }
+
     /// Does nothing: the default for storage whose writes are durable when they return.
     public func makeDurable(_ paths: [String]) throws {}
 
@@ -121,4 +129,11 @@ extension LogStorage {
 
     /// Whether a file or directory exists at `path`.
     public func exists(_ path: String) throws -> Bool { try entry(at: path) != nil }
+}
+
+extension DeltaError {
+    /// ``Code/tableNotFound`` for `storage`, saying why (``LogStorage/absentTableReason()``).
+    static func tableNotFound(in storage: any LogStorage) -> DeltaError {
+        DeltaError(.tableNotFound, "no Delta table at \(storage.rootDescription): \(storage.absentTableReason())")
+    }
 }

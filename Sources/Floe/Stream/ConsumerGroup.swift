@@ -81,11 +81,22 @@ public struct ConsumerGroup: Sendable {
     ///   value last read or wrote it; storage errors.
     public func commit(_ offset: StreamOffset) throws {
         let previous = try lastNumber.value ?? newestFile()?.number ?? 0
-        let number = previous + 1
+        let (number, overflow) = previous.addingReportingOverflow(1)
+        guard !overflow else {
+            throw DeltaError(.corruptLog, "consumer group '\(name)' of \(table.root) has an offset file numbered \(previous): no later one can be written")
+        }
         let path = "\(directory)/\(LogFile.versionPrefix(number)).json"
         let contents = Array(try offset.json().utf8) + [0x0A]
+        let concurrent = "consumer group '\(name)' of \(table.root): another consumer committed the group since this one last read it (offset file \(number)); a group is consumed by one consumer at a time"
         guard try table.storage.writeIfAbsent(path, contents: contents) == .written else {
-            throw DeltaError(.conflict, "consumer group '\(name)' of \(table.root): offset file \(number) was committed by another consumer at the same time; a group is consumed by one consumer at a time")
+            throw DeltaError(.conflict, concurrent)
+        }
+        // Fencing: a stale consumer's number may be free again because old files were cleaned up
+        // after another consumer went far ahead; then ours is not the newest, and it must not pass
+        // for a commit.
+        if let newest = try newestFile(), newest.number > number {
+            try? table.storage.delete(path)
+            throw DeltaError(.conflict, concurrent)
         }
         lastNumber.set(number)
         // Old offset files are only history; failing to delete one is harmless.

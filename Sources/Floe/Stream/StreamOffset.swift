@@ -155,7 +155,7 @@ public struct TailOptions: Sendable {
     /// removes all have `dataChange=false` (OPTIMIZE, other rewrites) are skipped silently in
     /// every mode: a compaction never re-emits rows.
     public enum RemovalPolicy: String, Sendable, Hashable, CaseIterable {
-        /// Stop with ``DeltaError/Code/unsupportedFeature`` naming the version (Spark's default).
+        /// Stop with ``DeltaError/Code/dataRemovedInStream`` naming the version (Spark's default).
         case fail
         /// Skip the whole commit, its added rows included (Spark's `skipChangeCommits`).
         case skip

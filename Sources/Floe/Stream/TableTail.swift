@@ -261,7 +261,11 @@ public struct TableTail {
             var columns = raw.columns
             if emitsChanges { columns.append(try Column.constant(.string(ChangeType.insert.rawValue), type: .string, count: count)) }
             columns.append(try Column.constant(.int(file.version), type: .int64, count: count))
-            columns.append(try Column.constant(.int(file.timestamp * 1000), type: .timestamp(.microsecond, timezone: "UTC"), count: count))
+            let (micros, overflow) = file.timestamp.multipliedReportingOverflow(by: 1000)
+            guard !overflow else {
+                throw DeltaError(.corruptLog, "the commit time \(file.timestamp) of version \(file.version) of \(table.root) is out of range")
+            }
+            columns.append(try Column.constant(.int(micros), type: .timestamp(.microsecond, timezone: "UTC"), count: count))
             return try RecordBatch(schema: schema, columns: columns, count: count)
         case .change:
             var batch = raw
@@ -294,7 +298,7 @@ public struct TableTail {
                     let after = i == snapshot.files.count ? commitOffset(v + 1, 0) : snapshotOffset(v, i)
                     pending.append(TailFile(source: .add(add), version: v, timestamp: snapshot.timestamp, isInitialSnapshot: true, after: after))
                     files += 1
-                    bytes += add.size
+                    bytes = bytes.saturatingAdding(max(0, add.size))
                 }
                 if i == snapshot.files.count {
                     planned = commitOffset(v + 1, 0)
@@ -324,7 +328,7 @@ public struct TableTail {
                 let after = i == commit.sources.count ? commitOffset(v + 1, 0) : commitOffset(v, i)
                 pending.append(TailFile(source: source, version: v, timestamp: commit.timestamp, isInitialSnapshot: false, after: after))
                 files += 1
-                bytes += source.size
+                bytes = bytes.saturatingAdding(max(0, source.size))
             }
             if i == commit.sources.count {
                 planned = commitOffset(v + 1, 0)
@@ -460,6 +464,12 @@ public struct TableTail {
         let now = ContinuousClock.now
         if let last = lastCleanupCheck, now - last < .seconds(1) { return }
         lastCleanupCheck = now
+        // A later commit while this one is missing: it was cleaned up (whatever _last_checkpoint says).
+        let (next, overflow) = version.addingReportingOverflow(1)
+        if !overflow, try table.storage.entry(at: LogFile.commitPath(next)) != nil,
+           try table.storage.entry(at: LogFile.commitPath(version)) == nil {
+            throw Self.cleanedUp(version, root: table.root)
+        }
         guard let bytes = try? table.storage.read(LastCheckpoint.path), let checkpoint = LastCheckpoint(json: bytes) else { return }
         if checkpoint.version >= version {
             knownLatest = checkpoint.version
@@ -475,7 +485,10 @@ public struct TableTail {
     /// The first version committed at or after `date`; the version after the latest when every
     /// commit is older.
     static func firstVersion(atOrAfter date: Date, table: Table, latest: Int64) throws -> Int64 {
-        let millis = (date.timeIntervalSince1970 * 1000).rounded(.up)
+        // Up to the next whole millisecond, except that a date within a microsecond of one (a
+        // millisecond value that went through `Double`) is that millisecond.
+        let exact = date.timeIntervalSince1970 * 1000
+        let millis = abs(exact - exact.rounded()) < 0.001 ? exact.rounded() : exact.rounded(.up)
         guard millis.isFinite, abs(millis) < 9e18 else {
             throw DeltaError(.invalidArgument, "date \(date) is out of range for a tail's start")
         }

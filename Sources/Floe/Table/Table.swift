@@ -121,7 +121,7 @@ public struct Table: Sendable {
     public func latestVersion() throws -> Int64 {
         let listing = try LogListing(storage: storage, startingAt: nil)
         guard let latest = listing.latestVersion else {
-            throw DeltaError(.tableNotFound, "no Delta table at \(root): _delta_log has no commits or checkpoints")
+            throw DeltaError.tableNotFound(in: storage)
         }
         return latest
     }

@@ -60,6 +60,8 @@ extension Transaction {
         var previousTimestamp: Int64?
         var backoff: Duration
         var retries = 0
+        /// The versions this transaction tried to publish (only those can hold its own commit).
+        var attempted: Set<Int64> = []
         /// The data files to make durable before publishing. Passed on every attempt: besides
         /// syncing them, publication refreshes their modification times, so vacuum's protection of
         /// commits in flight covers a commit that retries for long.
@@ -90,6 +92,7 @@ extension Transaction {
         let storage = table.storage
         let actions = try actionsToCommit(version: progress.version, previousTimestamp: progress.previousTimestamp)
         let contents = Action.commitFileContents(actions, partitionColumns: effectiveMetadata?.partitionColumns ?? [])
+        progress.attempted.insert(progress.version)
         let outcome = try storage.writeIfAbsent(LogFile.commitPath(progress.version), contents: contents,
                                                 afterMakingDurable: progress.unsynced)
         if outcome == .written {
@@ -106,6 +109,13 @@ extension Transaction {
                 throw DeltaError(.internalError, "cannot name commit \(progress.version)")
             }
             let winner = try Snapshot.readCommit(winnerFile, storage: storage)
+            // Our own commit (published, but its acknowledgement lost, e.g. a retried NFS link
+            // or an S3 PUT whose response never came): it is the winner, not a rival.
+            if progress.attempted.contains(progress.version),
+               winner.contains(where: { if case .commitInfo(let info) = $0 { info.transactionID == id } else { false } }) {
+                maintainLog(afterCommitting: progress.version)
+                return .committed(CommitResult(version: progress.version, retries: progress.retries))
+            }
             try checkConflicts(with: winner, version: progress.version)
             if isInCommitTimestampEnabledAfterCommit {
                 var ict: Int64?

@@ -35,6 +35,22 @@ import FloeColumnar
         #expect(try ConsumerGroup(name: "billing-1", table: table).committedOffset() == resumed.offset)
     }
 
+    @Test func aStaleConsumerIsFencedEvenWhenItsNextNumberWasCleanedUp() throws {
+        let (table, dir) = try TableTailTests.makeTable("group-fence")
+        defer { Fixtures.remove(dir) }
+        let id = try table.snapshot().metadata.id
+        let stale = try ConsumerGroup(name: "g", table: table)
+        try stale.commit(try StreamOffset(tableID: id, version: 1))  // file 1
+        let current = try ConsumerGroup(name: "g", table: table)
+        _ = try current.committedOffset()
+        for v in 2...5 { try current.commit(try StreamOffset(tableID: id, version: Int64(v))) }  // files 2...5
+        // Old files cleaned up: the stale consumer's next number (2) is free again.
+        for n in 1...3 { try FileManager.default.removeItem(atPath: dir + "/_floe/groups/g/0000000000000000000\(n).json") }
+        #expect { try stale.commit(try StreamOffset(tableID: id, version: 9)) } throws: { ($0 as? DeltaError)?.code == .conflict }
+        #expect(try ConsumerGroup(name: "g", table: table).committedOffset()?.version == 5)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/_floe/groups/g/00000000000000000002.json"))
+    }
+
     @Test func oldOffsetFilesArePrunedAndTheNewestIsKept() throws {
         let (table, dir) = try TableTailTests.makeTable("group-prune")
         defer { Fixtures.remove(dir) }

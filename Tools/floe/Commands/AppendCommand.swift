@@ -237,6 +237,8 @@ struct WriteTarget {
             let structType = try loadSchemaArgument(options.schema ?? "")
             schema = try structType.arrowSchema()
             creation = (structType, try resolvePartitionColumns(options.partitionBy, schema: structType))
+        } catch let e as DeltaError where e.code == .tableNotFound {
+            throw DeltaError(.tableNotFound, e.message + "; to create it with this write, add --create --schema SCHEMA", underlying: e)
         }
     }
 

@@ -49,7 +49,7 @@ struct TailCommand: ParsableCommand {
     var follow = false
     @Option(help: ArgumentHelp("A consumer group whose position is kept in the table.", valueName: "NAME"))
     var group: String?
-    @Option(name: .customLong("max-files"), help: ArgumentHelp("Read at most N files per trigger (the group's position is committed at least once per trigger).", valueName: "N"))
+    @Option(name: .customLong("max-files"), help: ArgumentHelp("Read at most N files per trigger (with --group, the position is committed when caught up and at least once a second).", valueName: "N"))
     var maxFiles: Int = 1000
     @Option(name: .customLong("on-change"), help: "What to do with commits that remove data: fail, skip or cdf.")
     var onChange: RemovalPolicyOption = .fail
@@ -115,6 +115,7 @@ struct TailCommand: ParsableCommand {
         func checkpoint() throws {
             try printer.flush()
             guard consumer != nil, committed != tail.offset else { return }
+            try StandardOutput.shared.flushDurably()
             try consumer?.commit(tail.offset)
             committed = tail.offset
             lastCommit = .now

@@ -55,6 +55,27 @@ final class StandardOutput: @unchecked Sendable {
         }
     }
 
+    /// Flushes, then, when standard output is a regular file, makes what was written durable with
+    /// `fsync`: a consumer group's offset is committed only after the rows it covers would
+    /// survive a crash.
+    ///
+    /// - Throws: `CLIError` as ``flush()``, or when the sync fails.
+    func flushDurably() throws {
+        try lock.withLock {
+            if let failure { throw failure }
+            try drain()
+            var info = stat()
+            guard fstat(fileDescriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
+            while fsync(fileDescriptor) != 0 {
+                let code = errno
+                if code == EINTR { continue }
+                let error = CLIError("cannot write standard output: fsync failed: \(String(cString: strerror(code)))")
+                failure = error
+                throw error
+            }
+        }
+    }
+
     /// Writes the buffer to the descriptor; the lock is held.
     private func drain() throws {
         var offset = 0
