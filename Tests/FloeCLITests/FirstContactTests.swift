@@ -41,6 +41,16 @@ struct FirstContactTests {
         expectError(try CLI.run(["scan", table + "/_delta_log"]), "give the table directory", table)
     }
 
+    @Test("optimize --where with a malformed predicate is a usage error, as Spec/CLI.md says")
+    func optimizeWhereIsUsage() throws {
+        let table = CLI.scratch("optimize-where")
+        defer { CLI.cleanup(table) }
+        expectSuccess(try CLI.run(["create", table, "--schema", "id long, day date", "--partition-by", "day"]))
+        expectUsageError(try CLI.run(["optimize", table, "--where", "day >="]), "--where")
+        expectUsageError(try CLI.run(["optimize", table, "--where", "nope = 1"]), "--where")
+        expectSuccess(try CLI.run(["optimize", table, "--where", "day = DATE '2026-01-01'"]))
+    }
+
     @Test("appending to a missing table mentions --create")
     func appendToMissingTable() throws {
         let missing = CLI.scratch("append-missing")

@@ -1,5 +1,11 @@
 import Testing
 @testable import FloeColumnar
+import FloeTestSupport
+
+extension SeededGenerator {
+    /// A number in `0..<n`.
+    mutating func below(_ n: Int) -> Int { Int.random(in: 0..<n, using: &self) }
+}
 
 /// Predicates over batches: SQL's three-valued logic, and statistics skipping that never skips a
 /// match (checked against evaluation on generated data).
@@ -41,20 +47,7 @@ struct ConditionTests {
         #expect(throws: ColumnarError.self) { try Condition.isNull(column: "nope").evaluate(b) }
     }
 
-    /// A small deterministic generator (SplitMix64).
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
-    static func randomCondition(_ g: inout Generator, depth: Int = 0) -> Condition {
+    static func randomCondition(_ g: inout SeededGenerator, depth: Int = 0) -> Condition {
         let ops = ComparisonOperator.allCases
         switch g.below(depth > 2 ? 4 : 7) {
         case 0: return .comparison(column: "x", op: ops[g.below(ops.count)], value: g.below(10) == 0 ? .null : .int(Int64(g.below(12)) - 1))
@@ -69,7 +62,7 @@ struct ConditionTests {
 
     @Test("statistics never rule out a batch that has a matching row (2,000 generated cases)")
     func skippingIsSound() throws {
-        var g = Generator(state: 42)
+        var g = SeededGenerator(seed: 42)
         var skipped = 0
         for _ in 0..<2_000 {
             let count = 1 + g.below(6)

@@ -54,7 +54,7 @@ extension CodecTests {
 
     @Test(arguments: decodingCodecs)
     func garbageThrows(codec: Codec) {
-        var generator = CodecTestData.SeededGenerator(seed: UInt64(codec.thriftValue))
+        var generator = SeededGenerator(seed: UInt64(codec.thriftValue))
         let context = CodecContext()
         for trial in 0..<300 {
             let length = Int.random(in: 1...600, using: &generator)

@@ -1,24 +1,13 @@
 import FloeColumnar
+import FloeTestSupport
 import Testing
 @testable import FloeParquet
 
 /// The parent suite of every encoding test, so that `swift test --filter Encoding` selects them.
 @Suite enum EncodingTests {}
 
-/// SplitMix64: a small deterministic generator so that every test run sees the same data.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The shared SplitMix64 generator (FloeTestSupport), for every test of this module.
+typealias SeededGenerator = FloeTestSupport.SeededGenerator
 
 extension BufferBuilder {
     /// The bytes written so far, then resets the builder.

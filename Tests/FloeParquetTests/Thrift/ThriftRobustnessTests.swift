@@ -2,22 +2,9 @@ import Foundation
 import Testing
 @testable import FloeParquet
 
-/// A small, fast, seedable generator (SplitMix64), so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Produces a randomly damaged copy of `bytes`: flipped bits, overwritten bytes, inserted or
 /// deleted runs, or bytes chosen to make lengths and counts huge.
-func mutate(_ bytes: [UInt8], using rng: inout SplitMix64) -> [UInt8] {
+func mutate(_ bytes: [UInt8], using rng: inout SeededGenerator) -> [UInt8] {
     var copy = bytes
     let edits = Int.random(in: 1 ... 6, using: &rng)
     for _ in 0 ..< edits where !copy.isEmpty {
@@ -75,7 +62,7 @@ struct ThriftRobustnessTests {
 
     @Test("truncated footers throw ParquetError and never crash")
     func truncations() throws {
-        var rng = SplitMix64(seed: 0x5EED_0001)
+        var rng = SeededGenerator(seed: 0x5EED_0001)
         let footers = try sampleFooters(count: 8)
         var cases = 0
         for (index, footer) in footers.enumerated() {
@@ -93,7 +80,7 @@ struct ThriftRobustnessTests {
 
     @Test("randomly mutated footers decode or throw ParquetError")
     func mutations() throws {
-        var rng = SplitMix64(seed: 0xF1_0E_F0_07)
+        var rng = SeededGenerator(seed: 0xF1_0E_F0_07)
         let footers = try sampleFooters(count: 8)
         let clock = ContinuousClock()
         let start = clock.now
@@ -112,7 +99,7 @@ struct ThriftRobustnessTests {
 
     @Test("randomly mutated page headers decode or throw ParquetError")
     func pageHeaderMutations() {
-        var rng = SplitMix64(seed: 0xBA5E)
+        var rng = SeededGenerator(seed: 0xBA5E)
         let headers: [[UInt8]] = [
             PageHeader(type: .dataPage, uncompressedPageSize: 1000, compressedPageSize: 600, crc: 5,
                        dataPageHeader: DataPageHeader(numValues: 100, encoding: .plain, definitionLevelEncoding: .rle,
@@ -131,7 +118,7 @@ struct ThriftRobustnessTests {
 
     @Test("random bytes decode or throw ParquetError")
     func randomBytes() {
-        var rng = SplitMix64(seed: 42)
+        var rng = SeededGenerator(seed: 42)
         for caseIndex in 0 ..< 2000 {
             let bytes = (0 ..< Int.random(in: 0 ..< 64, using: &rng)).map { _ in UInt8.random(in: 0 ... 255, using: &rng) }
             decodeOrParquetError(FileMetaData.self, bytes, "random case \(caseIndex)")

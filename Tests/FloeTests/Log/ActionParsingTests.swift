@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Floe
+import FloeTestSupport
 
 @Suite("Action parsing")
 struct ActionParsingTests {
@@ -158,7 +159,7 @@ struct JSONTests {
 struct RobustnessTests {
     @Test("truncated and mutated commit files give errors, never crashes", .enabled(if: Fixtures.goldenAvailable))
     func mutations() throws {
-        var generator = SplitMix(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         for table in ["simple_table", "table-with-dv-small", "cdc_ict_table"] {
             let log = Fixtures.golden(table) + "/_delta_log/"
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: log + "00000000000000000001.json")))
@@ -188,15 +189,3 @@ struct RobustnessTests {
     }
 }
 
-/// A small deterministic random number generator for reproducible fuzzing.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

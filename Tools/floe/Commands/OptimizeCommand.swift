@@ -40,7 +40,12 @@ struct OptimizeCommand: ParsableCommand {
 
     func run() throws {
         let floeTable = Table(path: table)
-        let parsed = try condition.map { try Condition(sql: $0, schema: try floeTable.snapshot().arrowSchema()) }
+        let schema = try floeTable.snapshot().arrowSchema()
+        // A predicate that does not parse against the table is a usage error (Spec/CLI.md).
+        let parsed: Condition?
+        do { parsed = try condition.map { try Condition(sql: $0, schema: schema) } } catch {
+            throw ValidationError("--where: \(FloeCommand.describe(error))")
+        }
         let result = try floeTable.optimize(targetFileSize: targetSize, where: parsed)
         switch format {
         case .text: try StandardOutput.shared.write(Self.text(result, targetSize: targetSize))
