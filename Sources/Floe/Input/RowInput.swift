@@ -50,17 +50,10 @@ public enum RowInput {
                 if decoder.count >= batchRows, let batch = try decoder.finish() { batches.append(batch) }
             }
         }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var total = 0
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fileDescriptor, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw DeltaError(.io, "reading \(label): \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { break }
-            total += n
-            try consume(try splitter.feed(buffer[0..<n]))
+        try readChunks(from: fileDescriptor, label: label) { chunk in
+            total += chunk.count
+            try consume(try splitter.feed(chunk))
             progress?(total)
         }
         try consume(try splitter.finish())
@@ -107,6 +100,20 @@ public enum RowInput {
     /// not buffered.
     public static func readParquet(fileDescriptor: Int32, label: String = "standard input") throws -> [RecordBatch] {
         var bytes: [UInt8] = []
+        try readChunks(from: fileDescriptor, label: label) { chunk in
+            bytes.append(contentsOf: chunk)
+            if bytes.count >= 4 && !bytes.starts(with: Array("PAR1".utf8)) {
+                throw DeltaError(.invalidArgument, "Parquet input: \(label) is not a Parquet file (it does not start with PAR1)")
+            }
+        }
+        return try readParquet(bytes: bytes, label: label)
+    }
+
+    /// Reads `fileDescriptor` to its end in chunks of up to 1 MiB, passing each to `body`
+    /// (retrying interrupted reads).
+    ///
+    /// - Throws: ``DeltaError/Code/io`` naming `label` when a read fails, and what `body` throws.
+    static func readChunks(from fileDescriptor: Int32, label: String, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fileDescriptor, $0.baseAddress, $0.count) }
@@ -114,13 +121,9 @@ public enum RowInput {
                 if errno == EINTR { continue }
                 throw DeltaError(.io, "reading \(label): \(String(cString: strerror(errno)))")
             }
-            if n == 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-            if bytes.count >= 4 && !bytes.starts(with: Array("PAR1".utf8)) {
-                throw DeltaError(.invalidArgument, "Parquet input: \(label) is not a Parquet file (it does not start with PAR1)")
-            }
+            if n == 0 { return }
+            try body(buffer[0..<n])
         }
-        return try readParquet(bytes: bytes, label: label)
     }
 
     /// Reads every row of a Parquet file held in memory (e.g. read from standard input).
