@@ -25,24 +25,12 @@ public final class FileByteSource: ByteSource, @unchecked Sendable {
     public let size: Int
 
     /// Opens `path` for reading. Throws ``ParquetError/Code-swift.struct/io`` when it cannot.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw ParquetError(.io, "cannot open '\(path)': \(String(cString: strerror(errno)))")
         }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            let message = String(cString: strerror(errno))
-            close(fd)
-            throw ParquetError(.io, "cannot stat '\(path)': \(message)")
-        }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            close(fd)
-            throw ParquetError(.io, "'\(path)' is a directory, not a Parquet file")
-        }
-        self.fd = fd
-        self.path = path
-        self.size = Int(st.st_size)
+        try self.init(descriptor: fd, path: path)
     }
 
     /// Takes ownership of `descriptor`, a file opened for reading (e.g. by a storage layer that
